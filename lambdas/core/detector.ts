@@ -52,11 +52,14 @@ const duration = (what: string) =>
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
-const paramValue = z.union([
-  scalar,
-  z.array(z.string()).min(1, 'a list parameter needs at least one item'),
-  z.array(z.number()).min(1, 'a list parameter needs at least one item'),
-]);
+const paramValue = z.union(
+  [
+    scalar,
+    z.array(z.string()).min(1, 'a list parameter needs at least one item'),
+    z.array(z.number()).min(1, 'a list parameter needs at least one item'),
+  ],
+  { error: 'expected a string, number, boolean, or a non-empty list of strings or of numbers' },
+);
 
 const headerSchema = z.strictObject({
   id: z.string().regex(ID, 'expected kebab-case like off-hours-export'),
@@ -85,7 +88,7 @@ export function parseDetector(file: string, text: string): Detector {
   try {
     raw = parseYaml(yamlText);
   } catch (error) {
-    const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line + 1}` : '';
+    const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}` : '';
     throw new DetectorError(file, 'header', `is not valid YAML${where}`);
   }
   const parsed = headerSchema.safeParse(raw ?? {});
@@ -153,7 +156,11 @@ function splitHeader(file: string, text: string): { yamlText: string; sql: strin
   const body = text.replace(/^\uFEFF/, '');
   const leading = /^\s*/.exec(body)?.[0] ?? '';
   if (!body.startsWith('/*', leading.length)) {
-    throw new DetectorError(file, 'header', 'missing: the file must start with a /* ... */ comment holding the YAML header');
+    throw new DetectorError(
+      file,
+      'header',
+      'missing: the file must start with a /* ... */ comment holding the YAML header',
+    );
   }
   const close = body.indexOf('*/', leading.length + 2);
   if (close < 0) throw new DetectorError(file, 'header', 'the /* header comment is never closed with */');

@@ -89,7 +89,8 @@ export function toFinding(detector: Detector, window: TimeWindow, row: SqlRow, d
 
 function rowSeverity(detector: Detector, value: SqlValue | undefined): Severity {
   if (value === undefined || value === null) return detector.severity;
-  if (typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value)) return value as Severity;
+  if (typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value))
+    return value as Severity;
   throw new OutputContractError(
     `${detector.id}: severity column holds ${JSON.stringify(value)}; expected one of ${SEVERITIES.join(', ')}`,
   );
@@ -99,7 +100,9 @@ function optionalNumber(detector: Detector, column: string, value: SqlValue | un
   if (value === undefined || value === null) return null;
   const number = typeof value === 'string' ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isFinite(number)) {
-    throw new OutputContractError(`${detector.id}: ${column} column holds ${JSON.stringify(value)}; expected a number`);
+    throw new OutputContractError(
+      `${detector.id}: ${column} column holds ${JSON.stringify(value)}; expected a number`,
+    );
   }
   return number;
 }
@@ -108,7 +111,13 @@ function optionalText(value: SqlValue | undefined): string | null {
   return value === undefined || value === null ? null : String(value);
 }
 
-const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
+const SEVERITY_RANK: Readonly<Record<Severity, number>> = {
+  info: 0,
+  low: 1,
+  medium: 2,
+  high: 3,
+  critical: 4,
+};
 
 export function severityAtLeast(severity: Severity, minimum: Severity): boolean {
   return SEVERITY_RANK[severity] >= SEVERITY_RANK[minimum];

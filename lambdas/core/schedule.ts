@@ -20,7 +20,9 @@ export function parseSchedule(expression: string): Schedule {
   if (rate) return rateSchedule(text, Number(rate[1]), rate[2] as string);
   const cron = /^cron\((.*)\)$/.exec(text);
   if (cron) return cronSchedule(text, cron[1] as string);
-  throw new ScheduleError(`"${expression}" is not an EventBridge schedule: write rate(1 hour) or cron(0 * * * ? *)`);
+  throw new ScheduleError(
+    `"${expression}" is not an EventBridge schedule: write rate(1 hour) or cron(0 * * * ? *)`,
+  );
 }
 
 function rateSchedule(expression: string, amount: number, unit: string): Schedule {
@@ -38,7 +40,8 @@ function rateSchedule(expression: string, amount: number, unit: string): Schedul
     previousTick,
     ticksBetween(from, to) {
       const ticks: Date[] = [];
-      for (let t = previousTick(from).getTime() + periodMs; t <= to.getTime(); t += periodMs) ticks.push(new Date(t));
+      for (let t = previousTick(from).getTime() + periodMs; t <= to.getTime(); t += periodMs)
+        ticks.push(new Date(t));
       return ticks;
     },
   };
@@ -61,13 +64,20 @@ const MONTHS: CronField = {
   names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'],
 };
 // EventBridge numbers days of the week 1-7 from Sunday.
-const DAYS_OF_WEEK: CronField = { name: 'day-of-week', min: 1, max: 7, names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] };
+const DAYS_OF_WEEK: CronField = {
+  name: 'day-of-week',
+  min: 1,
+  max: 7,
+  names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'],
+};
 const YEARS: CronField = { name: 'year', min: 1970, max: 2199 };
 
 function cronSchedule(expression: string, body: string): Schedule {
   const parts = body.trim().split(/\s+/);
   if (parts.length !== 6) {
-    throw new ScheduleError(`${expression}: cron needs 6 fields (minutes hours day-of-month month day-of-week year)`);
+    throw new ScheduleError(
+      `${expression}: cron needs 6 fields (minutes hours day-of-month month day-of-week year)`,
+    );
   }
   const [minutes, hours, dom, month, dow, year] = parts as [string, string, string, string, string, string];
   if ((dom === '?') === (dow === '?')) {

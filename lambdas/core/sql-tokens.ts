@@ -51,7 +51,8 @@ export function tokenizeSql(sql: string): SqlToken[] {
     const next = sql.charAt(i + 1);
     if (ch === "'" || ch === '"') {
       const end = scanQuoted(sql, i, ch);
-      if (end < 0) throw new SqlLexError(`unterminated ${ch === "'" ? 'string literal' : 'quoted identifier'}`, line);
+      if (end < 0)
+        throw new SqlLexError(`unterminated ${ch === "'" ? 'string literal' : 'quoted identifier'}`, line);
       push(ch === "'" ? 'string' : 'quoted-identifier', end);
     } else if (ch === '-' && next === '-') {
       const newline = sql.indexOf('\n', i);

@@ -1,0 +1,22 @@
+import type { Command } from 'commander';
+import { ingestFiles } from '../../ingest/ingest.ts';
+
+export function registerIngestCommand(program: Command): void {
+  program
+    .command('ingest')
+    .description('validate JSONL or CSV audit events and add them to a lake as Parquet partitioned by dt')
+    .argument('<files...>', 'JSONL (.jsonl, .ndjson, .json) or CSV (.csv) files in the event schema')
+    .requiredOption('--lake <dir>', 'lake directory to write audit_events/ into')
+    .action(async (files: string[], options) => {
+      const report = await ingestFiles({ files, lakeDir: options.lake });
+      const lines = [
+        `received     ${report.received}`,
+        `accepted     ${report.accepted}`,
+        `quarantined  ${report.quarantined}${report.quarantineFile ? `  → ${report.quarantineFile}` : ''}`,
+        `duplicates   ${report.duplicates}`,
+        ...Object.entries(report.reasons).map(([reason, count]) => `  ${count} × ${reason}`),
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+      if (report.quarantined > 0) process.exitCode = 2;
+    });
+}
