@@ -8,7 +8,6 @@ import { loadDetectorCatalog, selectDetectors } from '../core/detector-catalog.t
 import { parseParamOverrides } from '../core/detector-params.ts';
 import type { DedupStore, FindingSink, WatermarkStore } from '../core/ports.ts';
 import { type DetectorRunReport, type RunMode, type RunReport, runDetectors } from '../core/runner.ts';
-import { openDuckDbEngine } from '../engines/duckdb-engine.ts';
 import { JsonlSink } from '../sinks/jsonl-sink.ts';
 import { TerminalSink } from '../sinks/terminal-sink.ts';
 import { WebhookSink } from '../sinks/webhook-sink.ts';
@@ -51,6 +50,7 @@ export async function runDetection(options: DetectionRunOptions): Promise<Detect
   const sinks: FindingSink[] = [terminal];
   if (options.outPath) sinks.push(new JsonlSink(options.outPath));
   if (options.webhook) sinks.push(new WebhookSink(options.webhook));
+  const { openDuckDbEngine } = await import('../engines/duckdb-engine.ts');
   const engine = await openDuckDbEngine({ lakeDir: options.lakeDir });
   let report: RunReport;
   try {

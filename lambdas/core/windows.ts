@@ -3,8 +3,9 @@
  * back; the watermark is the end of the last window whose findings were published, so a run
  * continues exactly where the previous one stopped.
  */
-import type { ParamValues } from './sql-params.ts';
+
 import type { Schedule } from './schedule.ts';
+import type { ParamValues } from './sql-params.ts';
 
 export interface TimeWindow {
   readonly start: Date;

@@ -108,7 +108,7 @@ describe('runDetectors', () => {
     const { sink, deps } = setup(() => [
       { actor_id: 'low', summary: 'x', score: 1 },
       { actor_id: 'high', summary: 'x', score: 9 },
-      { actor_id: 'unscored', summary: 'x' },
+      { actor_id: 'unscored', summary: 'x', score: null },
     ]);
     const report = await runDetectors(
       { detectors: [detector('a', { threshold: 5 })], mode: incremental },

@@ -20,7 +20,12 @@ function exportAt(actor: string, eventTime: string, records = 5000, extra: Recor
 
 const berlin: EmployeeRow = { employee_id: 'emp-b', department: 'Engineering', timezone: 'Europe/Berlin' };
 const newYork: EmployeeRow = { employee_id: 'emp-ny', timezone: 'America/New_York' };
-const nightShift: EmployeeRow = { employee_id: 'emp-night', work_start_hour: 22, work_end_hour: 6, work_days: '1,2,3,4,5' };
+const nightShift: EmployeeRow = {
+  employee_id: 'emp-night',
+  work_start_hour: 22,
+  work_end_hour: 6,
+  work_days: '1,2,3,4,5',
+};
 
 /** Findings over the UTC hour that contains `eventTime`. */
 async function flaggedInHour(employees: EmployeeRow[], events: Record<string, unknown>[], eventTime: string) {
@@ -35,15 +40,25 @@ describe('off-hours-export', () => {
   it('flags an engineer exporting at 03:00 Berlin time on a workday', async () => {
     // Tuesday 2026-03-17 02:10 UTC is 03:10 in Berlin (UTC+1 before daylight saving).
     const time = '2026-03-17T02:10:00Z';
-    const result = await flaggedInHour([berlin], [exportAt('emp-b', time, 5000), exportAt('emp-b', '2026-03-17T02:20:00Z', 3000)], time);
+    const result = await flaggedInHour(
+      [berlin],
+      [exportAt('emp-b', time, 5000), exportAt('emp-b', '2026-03-17T02:20:00Z', 3000)],
+      time,
+    );
     expect(result).toHaveLength(1);
     expect(result[0]).toMatchObject({
       actor_id: 'emp-b',
       severity: 'high',
-      summary: 'exported 8000 records in 2 actions at 03:10 local time (Europe/Berlin), outside working hours 9-17 on days 1,2,3,4,5',
+      summary:
+        'exported 8000 records in 2 actions at 03:10 local time (Europe/Berlin), outside working hours 9-17 on days 1,2,3,4,5',
       event_count: 2,
       first_seen: '2026-03-17T02:10:00.000Z',
-      evidence: { records: 8000, bytes: 1600000, destinations: 1, largest_destination: 'web_upload:filedrop.example' },
+      evidence: {
+        records: 8000,
+        bytes: 1600000,
+        destinations: 1,
+        largest_destination: 'web_upload:filedrop.example',
+      },
     });
   });
 
@@ -100,7 +115,10 @@ describe('off-hours-export', () => {
 
   it('ignores reads and failed exports at night', async () => {
     const time = '2026-03-17T02:10:00Z';
-    const events = [exportAt('emp-b', time, 5000, { action: 'read' }), exportAt('emp-b', time, 5000, { outcome: 'denied' })];
+    const events = [
+      exportAt('emp-b', time, 5000, { action: 'read' }),
+      exportAt('emp-b', time, 5000, { outcome: 'denied' }),
+    ];
     expect(await flaggedInHour([berlin], events, time)).toEqual([]);
   });
 

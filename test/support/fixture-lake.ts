@@ -84,20 +84,30 @@ export function event(input: EventInput): Record<string, unknown> {
 export class FixtureLake {
   private constructor(readonly dir: string) {}
 
-  static async create(employees: readonly EmployeeRow[], events: readonly Record<string, unknown>[]): Promise<FixtureLake> {
+  static async create(
+    employees: readonly EmployeeRow[],
+    events: readonly Record<string, unknown>[],
+  ): Promise<FixtureLake> {
     const dir = await mkdtemp(join(tmpdir(), 'auditlake-fixture-'));
     await mkdir(join(dir, 'employees'), { recursive: true });
-    const jsonl = (rows: readonly Record<string, unknown>[]) => rows.map((row) => `${JSON.stringify(row)}\n`).join('');
+    const jsonl = (rows: readonly Record<string, unknown>[]) =>
+      rows.map((row) => `${JSON.stringify(row)}\n`).join('');
     await writeFile(join(dir, 'employees', 'employees.jsonl'), jsonl(employees.map(employee)));
     const input = join(dir, 'input.jsonl');
     await writeFile(input, jsonl(events));
     const report = await ingestFiles({ files: [input], lakeDir: dir, now: new Date('2030-01-01T00:00:00Z') });
-    if (report.quarantined > 0) throw new Error(`fixture events quarantined: ${JSON.stringify(report.reasons)}`);
+    if (report.quarantined > 0)
+      throw new Error(`fixture events quarantined: ${JSON.stringify(report.reasons)}`);
     return new FixtureLake(dir);
   }
 
   /** Runs one shipped detector over every window inside [from, to) and returns its findings. */
-  async run(detectorId: string, from: string, to: string, overrides: ParamOverrides = {}): Promise<Finding[]> {
+  async run(
+    detectorId: string,
+    from: string,
+    to: string,
+    overrides: ParamOverrides = {},
+  ): Promise<Finding[]> {
     const { detectors } = await loadDetectorCatalog(DETECTORS_DIR);
     const engine = await openDuckDbEngine({ lakeDir: this.dir, threads: 1 });
     const sink = new CaptureSink();

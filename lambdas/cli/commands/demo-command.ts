@@ -3,7 +3,6 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { AuditlakeError } from '../../core/errors.ts';
-import { generateDemoLake } from '../../demo/demo-lake.ts';
 import { parseCountOption, parseTimeOption } from '../cli-options.ts';
 import { readDemoManifest, summarizeCatch } from '../demo-check.ts';
 import { runDetection } from '../detection-run.ts';
@@ -33,6 +32,7 @@ export function registerDemoCommand(program: Command): void {
           throw new AuditlakeError(`${lakeDir} exists and is not a demo lake; choose another --lake`);
         }
         const today = new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
+        const { generateDemoLake } = await import('../../demo/demo-lake.ts');
         const summary = await generateDemoLake({
           lakeDir,
           employees: parseCountOption('--employees', options.employees, 2, 100_000),

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { ingestFiles } from '../../ingest/ingest.ts';
 
 export function registerIngestCommand(program: Command): void {
   program
@@ -8,6 +7,7 @@ export function registerIngestCommand(program: Command): void {
     .argument('<files...>', 'JSONL (.jsonl, .ndjson, .json) or CSV (.csv) files in the event schema')
     .requiredOption('--lake <dir>', 'lake directory to write audit_events/ into')
     .action(async (files: string[], options) => {
+      const { ingestFiles } = await import('../../ingest/ingest.ts');
       const report = await ingestFiles({ files, lakeDir: options.lake });
       const lines = [
         `received     ${report.received}`,

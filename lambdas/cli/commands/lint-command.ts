@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { loadDetectorCatalog } from '../../core/detector-catalog.ts';
-import { formatLintIssue, lintDetector } from '../../lint/detector-lint.ts';
 import { DEFAULT_QUERIES_DIR } from '../project-paths.ts';
 
 export function registerLintCommand(program: Command): void {
@@ -9,6 +8,8 @@ export function registerLintCommand(program: Command): void {
     .description('check every detector: header, Trino syntax, portable functions, dt constraints')
     .option('--queries <dir>', 'detectors folder', DEFAULT_QUERIES_DIR)
     .action(async (options) => {
+      // The Trino grammar is large; load it only for this command.
+      const { formatLintIssue, lintDetector } = await import('../../lint/detector-lint.ts');
       const { detectors, errors } = await loadDetectorCatalog(options.queries);
       const issues = detectors.flatMap(lintDetector);
       for (const error of errors) process.stdout.write(`${error.message}\n`);
