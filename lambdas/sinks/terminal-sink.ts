@@ -48,13 +48,13 @@ export function formatFindingsTable(findings: readonly Finding[], width: number)
   return `${[line(HEADERS), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')}\n${count}\n`;
 }
 
+/** `2026-11-25` for a whole UTC day, `2026-11-25 21:00-22:00` within a day, else start and length. */
 function formatWindow(start: string, end: string): string {
+  const hours = (Date.parse(end) - Date.parse(start)) / 3_600_000;
   const day = start.slice(0, 10);
-  const from = start.slice(11, 16);
-  const to = end.slice(11, 16);
-  return end.slice(0, 10) === day || (to === '00:00' && from === '00:00')
-    ? `${day} ${from}-${to}`
-    : `${day} ${from}+`;
+  if (start.endsWith('T00:00:00.000Z') && hours === 24) return day;
+  if (end.slice(0, 10) === day) return `${day} ${start.slice(11, 16)}-${end.slice(11, 16)}`;
+  return `${day} ${start.slice(11, 16)} +${hours % 24 === 0 ? `${hours / 24}d` : `${hours}h`}`;
 }
 
 function oneLine(text: string): string {

@@ -21,10 +21,21 @@ describe('formatFindingsTable', () => {
     );
     const lines = table.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^SEVERITY\s+DETECTOR\s+ACTOR\s+WINDOW \(UTC\)\s+SUMMARY$/);
-    expect(lines[2]).toMatch(/^CRITICAL\s+record-access-spike\s+emp-2\s+2026-01-01 00:00-00:00\s+x+…$/);
+    expect(lines[2]).toMatch(/^CRITICAL\s+record-access-spike\s+emp-2\s+2026-01-01\s+x+…$/);
     expect(lines[3]).toMatch(/^MEDIUM\s+record-access-spike\s+emp-1/);
     expect(lines[4]).toBe('2 findings');
     expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(100);
+  });
+
+  it.each([
+    ['2026-11-23T21:00:00.000Z', '2026-11-23T22:00:00.000Z', '2026-11-23 21:00-22:00'],
+    ['2026-11-23T05:00:00.000Z', '2026-11-24T05:00:00.000Z', '2026-11-23 05:00 +1d'],
+  ])('shows the window %s..%s as %s', (windowStart, windowEnd, shown) => {
+    const table = formatFindingsTable(
+      [sampleFinding({ window_start: windowStart, window_end: windowEnd })],
+      120,
+    );
+    expect(table).toContain(`  ${shown}  `);
   });
 
   it('says so when there are no findings', () => {

@@ -35,7 +35,7 @@ export function registerDemoCommand(program: Command): void {
         const { generateDemoLake } = await import('../../demo/demo-lake.ts');
         const summary = await generateDemoLake({
           lakeDir,
-          employees: parseCountOption('--employees', options.employees, 2, 100_000),
+          employees: parseCountOption('--employees', options.employees, 20, 100_000),
           days: parseCountOption('--days', options.days, 8, 3660),
           seed: parseCountOption('--seed', options.seed, 0, 2 ** 31),
           end: options.end ? parseTimeOption('--end', options.end) : today,
