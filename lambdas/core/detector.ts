@@ -9,6 +9,7 @@ import { formatDuration, parseDuration } from './duration.ts';
 import { DetectorError } from './errors.ts';
 import { parseSchedule, type Schedule, ScheduleError } from './schedule.ts';
 import { hasSqlBody, PARAM_NAME, type ParamValue } from './sql-params.ts';
+import { SqlLexError } from './sql-tokens.ts';
 import { BUILT_IN_PARAMS, longestGapMs } from './windows.ts';
 
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
@@ -124,7 +125,14 @@ export function parseDetector(file: string, text: string): Detector {
       `${header.window} is shorter than the longest gap between scheduled runs (${formatDuration(gap)}), so some events would never be checked`,
     );
   }
-  if (!hasSqlBody(sql)) throw new DetectorError(file, 'sql', 'no SELECT after the header');
+  let hasBody: boolean;
+  try {
+    hasBody = hasSqlBody(sql);
+  } catch (error) {
+    if (!(error instanceof SqlLexError)) throw error;
+    throw new DetectorError(file, 'sql', `${error.message} at line ${sqlLine + error.line - 1}`);
+  }
+  if (!hasBody) throw new DetectorError(file, 'sql', 'no SELECT after the header');
   return {
     id: header.id,
     title: header.title,

@@ -98,6 +98,11 @@ describe('parseDetector', () => {
       'queries/detectors/t.sql: sql: no SELECT after the header',
     ],
     [
+      'an unterminated string',
+      detectorText({}, "SELECT 'x AS summary"),
+      'queries/detectors/t.sql: sql: unterminated string literal at line 10',
+    ],
+    [
       'invalid YAML',
       '/*\nid: [t\n*/\nSELECT 1',
       'queries/detectors/t.sql: header: is not valid YAML at line 3',
