@@ -12,7 +12,7 @@ export function parseDuration(text: string): number | undefined {
 
 /** Formats milliseconds as the largest whole unit: 86400000 → `1d`, 5400000 → `90m`. */
 export function formatDuration(ms: number): string {
-  for (const unit of ['w', 'd', 'h', 'm'] as const) {
+  for (const unit of ['d', 'h', 'm'] as const) {
     if (ms % UNIT_MS[unit] === 0) return `${ms / UNIT_MS[unit]}${unit}`;
   }
   return `${ms}ms`;
