@@ -8,7 +8,13 @@ export function registerIngestCommand(program: Command): void {
     .requiredOption('--lake <dir>', 'lake directory to write audit_events/ into')
     .action(async (files: string[], options) => {
       const { ingestFiles } = await import('../../ingest/ingest.ts');
-      const report = await ingestFiles({ files, lakeDir: options.lake });
+      const { createIngestProgress } = await import('../../ingest/progress.ts');
+      const progress = createIngestProgress();
+      const report = await ingestFiles({
+        files,
+        lakeDir: options.lake,
+        onProgress: progress.onProgress,
+      }).finally(progress.stop);
       const lines = [
         `received     ${report.received}`,
         `accepted     ${report.accepted}`,

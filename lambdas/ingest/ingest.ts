@@ -1,0 +1,152 @@
+/**
+ * `auditlake ingest` as a library: reads JSONL or CSV audit events, checks each against the
+ * contract, quarantines what does not fit with its line and reason, and adds the rest to the lake
+ * as Parquet partitioned by `dt`. Bad lines never stop an ingest; a bad input file stops it
+ * before anything is written.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, rmdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { reasonKind, validateEvent } from '../core/audit-event.ts';
+import { AuditlakeError, ConfigError } from '../core/errors.ts';
+import { EventStaging } from './event-staging.ts';
+import { checkInputFiles, readInputFile } from './input-files.ts';
+import type { InputItem } from './input-records.ts';
+import { QuarantineWriter } from './quarantine-writer.ts';
+
+export interface IngestOptions {
+  /**
+   * JSONL (`.jsonl`, `.ndjson`, `.json`: one object per line) or CSV (`.csv`, with a header row)
+   * files, read in order; when an event_id repeats, the first occurrence wins.
+   */
+  readonly files: readonly string[];
+  /** Lake root: `audit_events/`, `quarantine/` and a short-lived `.staging/` go under it. */
+  readonly lakeDir: string;
+  /** Reference time for rejecting events from the future. @default new Date() */
+  readonly now?: Date;
+  /** Called as input is read, with the bytes read so far across all files and their total size. */
+  readonly onProgress?: (bytesRead: number, totalBytes: number) => void;
+}
+
+export interface IngestReport {
+  /** Records read (blank lines and CSV headers are not records); always accepted + quarantined + duplicates. */
+  readonly received: number;
+  /** Events written to the lake. */
+  readonly accepted: number;
+  /** Records written to the quarantine file. */
+  readonly quarantined: number;
+  /** Valid events whose event_id was seen earlier in this ingest or is already in its `dt` partition. */
+  readonly duplicates: number;
+  /** Input files read. */
+  readonly files: number;
+  /** `dt` partitions that received a file, sorted. */
+  readonly partitions: string[];
+  /** Present when something was quarantined. */
+  readonly quarantineFile?: string;
+  /** Quarantined records per kind of reason, e.g. `{ "event_time has no Z or offset": 3 }`. */
+  readonly reasons: Record<string, number>;
+}
+
+/**
+ * Longest line (JSONL) or record (CSV) read whole. Every field is capped at 64 Ki characters, so a
+ * longer record could never be valid; the cap keeps one runaway line from filling memory.
+ */
+export const MAX_RECORD_BYTES = 8 * 1024 * 1024;
+
+const STAGING_DIR = '.staging';
+
+export async function ingestFiles(options: IngestOptions): Promise<IngestReport> {
+  const now = options.now ?? new Date();
+  // DuckDB reads these as glob patterns in the partition paths it is given.
+  if (/[*?[\]{}]/.test(resolve(options.lakeDir))) {
+    throw new ConfigError(`lake directory ${resolve(options.lakeDir)} must not contain * ? [ ] { }`);
+  }
+  const inputs = await checkInputFiles(options.files, MAX_RECORD_BYTES);
+  const totalBytes = inputs.reduce((sum, input) => sum + input.bytes, 0);
+  const run = `${compactTime(new Date())}-${randomBytes(4).toString('hex')}`;
+  const stagingRoot = join(options.lakeDir, STAGING_DIR);
+  const stagingDir = join(stagingRoot, `ingest-${run}`);
+  const quarantine = new QuarantineWriter(join(options.lakeDir, 'quarantine', `ingest-${run}.jsonl`));
+  const reasons: Record<string, number> = {};
+  let received = 0;
+  let bytesRead = 0;
+  let staging: EventStaging | undefined;
+  try {
+    const events = await writeFailure(options.lakeDir, async () => {
+      await mkdir(stagingDir, { recursive: true });
+      return EventStaging.open(stagingDir);
+    });
+    staging = events;
+    for (const input of inputs) {
+      const emit = (item: InputItem) => {
+        received++;
+        const result = item.kind === 'record' ? validateEvent(item.values, { now }) : item;
+        if ('event' in result) {
+          events.append(result.event);
+          return;
+        }
+        const kind = reasonKind(result.reason);
+        reasons[kind] = (reasons[kind] ?? 0) + 1;
+        quarantine.write({
+          file: input.path,
+          line: item.line,
+          field: result.field,
+          reason: result.reason,
+          raw: item.raw,
+        });
+      };
+      await readInputFile(input, {
+        maxRecordBytes: MAX_RECORD_BYTES,
+        emit,
+        onBytes: (bytes) => {
+          bytesRead += bytes;
+          options.onProgress?.(bytesRead, totalBytes);
+        },
+        afterBatch: () => quarantine.drain(),
+      });
+    }
+    const quarantineFile = await quarantine.close();
+    const published = await writeFailure(options.lakeDir, () =>
+      events.publish(options.lakeDir, `part-${run}`),
+    );
+    return {
+      received,
+      accepted: published.accepted,
+      quarantined: quarantine.written,
+      duplicates: events.appended - published.accepted,
+      files: inputs.length,
+      partitions: published.partitions,
+      ...(quarantineFile ? { quarantineFile } : {}),
+      reasons,
+    };
+  } catch (error) {
+    await quarantine.discard();
+    throw error;
+  } finally {
+    staging?.close();
+    await rm(stagingDir, { recursive: true, force: true });
+    // Shared by concurrent ingests: removed only when empty.
+    await rmdir(stagingRoot).catch(() => undefined);
+  }
+}
+
+/** Storage failures become one line naming the lake; the engine's error stays as the cause. */
+async function writeFailure<T>(lakeDir: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof AuditlakeError) throw error;
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new AuditlakeError(`could not write events to the lake at ${lakeDir}: ${message}`, {
+      cause: error,
+    });
+  }
+}
+
+/** `20260301T013000Z`: sortable and safe in file names. */
+function compactTime(at: Date): string {
+  return at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+}
