@@ -101,19 +101,7 @@ export async function generateDemoLake(options: DemoLakeOptions): Promise<DemoSu
     await mkdir(staging, { recursive: true });
     eventCount = await writeEventsJsonl(plan, eventsFile, progress);
     progress(`Ingesting ${eventCount} events`);
-    let shownPercent = -1;
-    report = await ingestFiles({
-      files: [eventsFile],
-      lakeDir,
-      now: end,
-      onProgress: (bytesRead, totalBytes) => {
-        const percent = totalBytes > 0 ? Math.floor((bytesRead / totalBytes) * 10) * 10 : 100;
-        if (percent > shownPercent) {
-          shownPercent = percent;
-          progress(`  ingest ${percent}%`);
-        }
-      },
-    });
+    report = await ingestFiles({ files: [eventsFile], lakeDir, now: end });
   } finally {
     await rm(staging, { recursive: true, force: true });
     await rmdir(stagingRoot).catch(() => undefined);
