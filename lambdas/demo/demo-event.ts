@@ -4,31 +4,13 @@
  * generator builds `EventDraft`s (time as epoch ms, no id) and numbers them once they are in
  * time order.
  */
-import type { Action, ActorType, Outcome } from '../core/audit-event.ts';
+import type { AuditEvent } from '../core/audit-event.ts';
 
-export interface DemoEvent {
-  readonly event_id: string;
+/** An audit event as a producer sends it: the contract, with `event_time` as ISO-8601 UTC text. */
+export type DemoEvent = Omit<AuditEvent, 'event_time'> & {
   /** ISO-8601 UTC with milliseconds, e.g. `2026-01-02T03:04:05.678Z`. */
   readonly event_time: string;
-  readonly actor_id: string;
-  readonly actor_type: ActorType;
-  readonly action: Action;
-  readonly resource_type: string;
-  readonly resource_id: string | null;
-  /** 1 for one record (and for events about no record: a login, a config change); N for a search, list or export. */
-  readonly record_count: number;
-  readonly bytes: number | null;
-  readonly source_system: string;
-  readonly source_ip: string;
-  readonly device_id: string;
-  /** Where exported data went: usb, email_external, email_internal, web_upload:<domain>, printer, api. */
-  readonly destination: string | null;
-  readonly outcome: Outcome;
-  /** Why the record was opened, e.g. the support ticket `TCK-123456`. */
-  readonly justification_id: string | null;
-  /** Extra facts as JSON text of an object. */
-  readonly details: string | null;
-}
+};
 
 export type EventDraft = Omit<DemoEvent, 'event_id' | 'event_time'> & {
   /** Epoch milliseconds (UTC). */
