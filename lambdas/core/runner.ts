@@ -8,6 +8,7 @@ import type { Detector } from './detector.ts';
 import { type ParamOverrides, paramsForWindow } from './detector-params.ts';
 import { OutputContractError, WatermarkConflictError } from './errors.ts';
 import { checkOutputColumns, dedupKey, type Finding, toFinding } from './finding.ts';
+import { type FloodControl, floodSummary } from './flood-control.ts';
 import type { DedupStore, FindingSink, QueryEngine, WatermarkStore } from './ports.ts';
 import { renderSql } from './sql-params.ts';
 import { type TimeWindow, windowsEndingIn, windowsInside } from './windows.ts';
@@ -19,6 +20,8 @@ export interface RunnerDeps {
   readonly sinks: readonly FindingSink[];
   readonly clock: () => Date;
   readonly onProgress?: (event: RunProgress) => void;
+  /** Without it, every finding of a window is published however many there are. */
+  readonly floodControl?: FloodControl;
 }
 
 /** Incremental: every complete window since the watermark. Backfill: every window inside a range. */
@@ -49,6 +52,8 @@ export interface DetectorRunReport {
   published: number;
   duplicates: number;
   belowThreshold: number;
+  /** Findings of flooded windows, kept in the archive behind one summary finding. */
+  archived: number;
   bytesScanned: number;
   engineMillis: number;
   /** Watermark after the run (incremental mode). */
@@ -177,6 +182,12 @@ async function runWindow(
     if (claim === 'duplicate') report.duplicates++;
     else toPublish.push(finding);
   }
+  const flood = deps.floodControl;
+  if (flood && toPublish.length > flood.maxFindingsPerWindow) {
+    const location = await flood.archive.write(detector.id, window, toPublish);
+    report.archived += toPublish.length;
+    toPublish.splice(0, toPublish.length, floodSummary(detector, window, toPublish, location, detectedAt));
+  }
   if (toPublish.length > 0) {
     for (const sink of deps.sinks) await sink.publish(toPublish);
   }
@@ -193,6 +204,7 @@ function emptyReport(detectorId: string): DetectorRunReport {
     published: 0,
     duplicates: 0,
     belowThreshold: 0,
+    archived: 0,
     bytesScanned: 0,
     engineMillis: 0,
     skippedByConflict: false,

@@ -211,3 +211,47 @@ describe('runDetectors', () => {
     expect(finding?.finding_id).toMatch(/^[0-9a-f]{32}$/);
   });
 });
+
+describe('flood control', () => {
+  it('publishes one summary finding and archives the full list when a window has too many', async () => {
+    const many = Array.from({ length: 30 }, (_, i) => ({
+      actor_id: `emp-${i}`,
+      summary: 'x',
+      severity: i === 7 ? 'critical' : 'high',
+    }));
+    const { sink, deps } = setup(() => many);
+    const archived: { detectorId: string; count: number }[] = [];
+    const archive = {
+      async write(detectorId: string, _window: unknown, findings: readonly unknown[]) {
+        archived.push({ detectorId, count: findings.length });
+        return 's3://findings/overflow/a.jsonl';
+      },
+    };
+    const report = await runDetectors(
+      { detectors: [detector('a')], mode: { ...incremental, initialBackfillMs: HOUR } },
+      { ...deps, floodControl: { maxFindingsPerWindow: 25, archive } },
+    );
+    expect(archived).toEqual([{ detectorId: 'a', count: 30 }]);
+    expect(sink.published).toHaveLength(1);
+    expect(sink.published[0]).toMatchObject({
+      actor_id: '*',
+      severity: 'critical',
+      evidence: { finding_count: 30, full_list: 's3://findings/overflow/a.jsonl' },
+    });
+    expect(sink.published[0]?.summary).toContain('30 findings in one window');
+    expect(report.detectors[0]).toMatchObject({ published: 1, archived: 30 });
+  });
+
+  it('publishes findings one by one up to the limit', async () => {
+    const { sink, deps } = setup(() => [
+      { actor_id: 'emp-1', summary: 'x' },
+      { actor_id: 'emp-2', summary: 'x' },
+    ]);
+    const archive = { write: async () => 'unused' };
+    await runDetectors(
+      { detectors: [detector('a')], mode: { ...incremental, initialBackfillMs: HOUR } },
+      { ...deps, floodControl: { maxFindingsPerWindow: 2, archive } },
+    );
+    expect(sink.published.map((f) => f.actor_id)).toEqual(['emp-1', 'emp-2']);
+  });
+});
