@@ -28,6 +28,23 @@ export interface Finding {
   readonly detected_at: string;
   readonly runbook: string;
   readonly tags: readonly string[];
+  /**
+   * Set when a suppression entry matched: the finding is still recorded (history sinks keep it)
+   * but alerting sinks (terminal table, webhook, SNS) do not raise it.
+   */
+  readonly suppression: Suppression | null;
+}
+
+export interface Suppression {
+  readonly reason: string;
+  readonly owner: string;
+  /** `YYYY-MM-DD`: the last day the entry applies. */
+  readonly expires: string;
+}
+
+/** Alerting sinks raise only findings that no suppression entry matched. */
+export function isAlerting(finding: Finding): boolean {
+  return finding.suppression === null;
 }
 
 const REQUIRED = ['actor_id', 'summary'] as const;
@@ -84,6 +101,7 @@ export function toFinding(detector: Detector, window: TimeWindow, row: SqlRow, d
     detected_at: detectedAt.toISOString(),
     runbook: detector.runbook,
     tags: detector.tags,
+    suppression: null,
   };
 }
 

@@ -54,5 +54,6 @@ export function floodSummary(
     detected_at: detectedAt.toISOString(),
     runbook: `Many findings at once usually mean a data or baseline problem (a new source, a bulk job, a directory change) rather than many insiders. Check the full list at ${location}, then the detector's runbook: ${detector.runbook}`,
     tags: detector.tags,
+    suppression: null,
   };
 }

@@ -1,5 +1,5 @@
 /** Prints the run's findings as one table when the run ends, most severe first. */
-import { compareFindings, type Finding } from '../core/finding.ts';
+import { compareFindings, type Finding, isAlerting } from '../core/finding.ts';
 import type { FindingSink } from '../core/ports.ts';
 
 export class TerminalSink implements FindingSink {
@@ -22,9 +22,13 @@ export class TerminalSink implements FindingSink {
 
 const HEADERS = ['SEVERITY', 'DETECTOR', 'ACTOR', 'WINDOW (UTC)', 'SUMMARY'] as const;
 
-/** A plain-text table that fits `width` columns by shortening the summary. */
-export function formatFindingsTable(findings: readonly Finding[], width: number): string {
-  if (findings.length === 0) return 'No findings.\n';
+/** A plain-text table that fits `width` columns by shortening the summary; suppressed findings are counted. */
+export function formatFindingsTable(all: readonly Finding[], width: number): string {
+  const findings = all.filter(isAlerting);
+  const suppressed = all.length - findings.length;
+  const note =
+    suppressed > 0 ? `${suppressed} suppressed finding${suppressed === 1 ? '' : 's'} not shown\n` : '';
+  if (findings.length === 0) return `No findings.\n${note}`;
   const rows = [...findings]
     .sort(compareFindings)
     .map((finding) => [
@@ -45,7 +49,7 @@ export function formatFindingsTable(findings: readonly Finding[], width: number)
       .join('  ')
       .trimEnd();
   const count = `${findings.length} finding${findings.length === 1 ? '' : 's'}`;
-  return `${[line(HEADERS), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')}\n${count}\n`;
+  return `${[line(HEADERS), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')}\n${count}\n${note}`;
 }
 
 /** `2026-11-25` for a whole UTC day, `2026-11-25 21:00-22:00` within a day, else start and length. */

@@ -8,7 +8,7 @@
 import { createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuditlakeError } from '../core/errors.ts';
-import type { Finding } from '../core/finding.ts';
+import { type Finding, isAlerting } from '../core/finding.ts';
 import type { FindingSink } from '../core/ports.ts';
 
 export interface WebhookSinkOptions {
@@ -43,7 +43,7 @@ export class WebhookSink implements FindingSink {
   }
 
   async publish(findings: readonly Finding[]): Promise<void> {
-    for (const finding of findings) await this.send(finding);
+    for (const finding of findings.filter(isAlerting)) await this.send(finding);
   }
 
   private async send(finding: Finding): Promise<void> {

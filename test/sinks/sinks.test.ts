@@ -132,3 +132,25 @@ describe('WebhookSink', () => {
     );
   });
 });
+
+describe('suppressed findings', () => {
+  const suppressed = sampleFinding({
+    actor_id: 'emp-oncall',
+    suppression: { reason: 'on-call rotation', owner: 'secops', expires: '2026-12-31' },
+  });
+
+  it('are counted but not listed in the table', () => {
+    const table = formatFindingsTable([sampleFinding(), suppressed], 120);
+    expect(table).not.toContain('emp-oncall');
+    expect(table).toContain('1 finding\n1 suppressed finding not shown\n');
+  });
+
+  it('are not sent to the webhook', async () => {
+    const target = await endpoint([]);
+    await new WebhookSink({ url: target.url, secret: 'a-shared-secret-of-enough-length' }).publish([
+      suppressed,
+    ]);
+    target.server.close();
+    expect(target.received).toEqual([]);
+  });
+});

@@ -18,6 +18,7 @@ export function sampleFinding(overrides: Partial<Finding> = {}): Finding {
     detected_at: '2026-01-02T00:20:00.000Z',
     runbook: 'Check it.',
     tags: ['T1213'],
+    suppression: null,
     ...overrides,
   };
 }
