@@ -17,6 +17,7 @@ import { MemoryStateStore } from '../stores/memory-state-store.ts';
 export interface DetectionRunOptions {
   readonly lakeDir: string;
   readonly queriesDir: string;
+  readonly rollupsDir: string;
   /** Empty: every enabled, non-deprecated detector. */
   readonly detectorIds: readonly string[];
   readonly mode: RunMode;
@@ -51,12 +52,14 @@ export async function runDetection(options: DetectionRunOptions): Promise<Detect
   if (options.outPath) sinks.push(new JsonlSink(options.outPath));
   if (options.webhook) sinks.push(new WebhookSink(options.webhook));
   const { openDuckDbEngine } = await import('../engines/duckdb-engine.ts');
+  const { localRollups } = await import('../engines/duckdb-rollup-store.ts');
   const engine = await openDuckDbEngine({ lakeDir: options.lakeDir });
   let report: RunReport;
   try {
+    const rollups = await localRollups(engine, options.lakeDir, options.rollupsDir);
     report = await runDetectors(
       { detectors, mode: options.mode, overrides },
-      { engine, watermarks: state, dedup: state, sinks, clock: options.clock ?? (() => new Date()) },
+      { engine, watermarks: state, dedup: state, sinks, rollups, clock: options.clock ?? (() => new Date()) },
     );
   } finally {
     await engine.close();

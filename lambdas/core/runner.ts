@@ -6,10 +6,11 @@
  */
 import type { Detector } from './detector.ts';
 import { type ParamOverrides, paramsForWindow } from './detector-params.ts';
-import { OutputContractError, WatermarkConflictError } from './errors.ts';
+import { AuditlakeError, OutputContractError, WatermarkConflictError } from './errors.ts';
 import { checkOutputColumns, dedupKey, type Finding, toFinding } from './finding.ts';
 import { type FloodControl, floodSummary } from './flood-control.ts';
 import type { DedupStore, FindingSink, QueryEngine, WatermarkStore } from './ports.ts';
+import { buildRollups, type Rollups } from './rollup.ts';
 import { renderSql } from './sql-params.ts';
 import { type TimeWindow, windowsEndingIn, windowsInside } from './windows.ts';
 
@@ -22,6 +23,8 @@ export interface RunnerDeps {
   readonly onProgress?: (event: RunProgress) => void;
   /** Without it, every finding of a window is published however many there are. */
   readonly floodControl?: FloodControl;
+  /** Rollup definitions and where their partitions live; needed by detectors that name rollups. */
+  readonly rollups?: Rollups;
 }
 
 /** Incremental: every complete window since the watermark. Backfill: every window inside a range. */
@@ -54,6 +57,8 @@ export interface DetectorRunReport {
   belowThreshold: number;
   /** Findings of flooded windows, kept in the archive behind one summary finding. */
   archived: number;
+  /** Rollup partitions (table × day) built for this detector's baselines. */
+  rollupPartitions: number;
   bytesScanned: number;
   engineMillis: number;
   /** Watermark after the run (incremental mode). */
@@ -123,6 +128,11 @@ async function runDetector(
       watermark ?? detector.schedule.previousTick(new Date(until.getTime() - mode.initialBackfillMs));
     due = windowsEndingIn(detector.schedule, detector.windowMs, { after, until });
     windows = mode.maxWindows === undefined ? due : due.slice(0, mode.maxWindows);
+  }
+  if (detector.rollups.length > 0 && windows.length > 0) {
+    if (!deps.rollups)
+      throw new AuditlakeError(`${detector.id}: needs rollups, but this run has no rollup store`);
+    report.rollupPartitions += await buildRollups(detector, windows, deps.rollups);
   }
   try {
     for (const window of windows) {
@@ -205,6 +215,7 @@ function emptyReport(detectorId: string): DetectorRunReport {
     duplicates: 0,
     belowThreshold: 0,
     archived: 0,
+    rollupPartitions: 0,
     bytesScanned: 0,
     engineMillis: 0,
     skippedByConflict: false,

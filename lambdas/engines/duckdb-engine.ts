@@ -32,6 +32,7 @@ import type {
   SqlRow,
   SqlValue,
 } from '../core/ports.ts';
+import { createRollupViews } from './duckdb-rollup-store.ts';
 import { createLakeViews } from './lake-tables.ts';
 import { applyTrinoCompat, translateTrinoSql } from './trino-compat.ts';
 
@@ -66,7 +67,10 @@ export async function openDuckDbEngine(options: DuckDbEngineOptions = {}): Promi
   const engine = new DuckDbEngine(instance, await instance.connect());
   try {
     await applyTrinoCompat((sql) => engine.run(sql));
-    if (options.lakeDir !== undefined) await createLakeViews(engine, options.lakeDir);
+    if (options.lakeDir !== undefined) {
+      await createLakeViews(engine, options.lakeDir);
+      await createRollupViews(engine, options.lakeDir);
+    }
   } catch (error) {
     await engine.close();
     throw error;

@@ -197,11 +197,11 @@ function jsonColumns(): string {
   return `{${EMPLOYEE_COLUMNS.map((column) => `${sqlString(column.name)}: 'VARCHAR'`).join(', ')}}`;
 }
 
-function identifier(name: string): string {
+export function identifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
 /** A SQL string literal; paths come from the command line, so quotes are doubled. */
-function sqlString(text: string): string {
+export function sqlString(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }

@@ -12,11 +12,13 @@ import type { ParamOverrides } from '../../lambdas/core/detector-params.ts';
 import type { Finding } from '../../lambdas/core/finding.ts';
 import { runDetectors } from '../../lambdas/core/runner.ts';
 import { openDuckDbEngine } from '../../lambdas/engines/duckdb-engine.ts';
+import { localRollups } from '../../lambdas/engines/duckdb-rollup-store.ts';
 import { ingestFiles } from '../../lambdas/ingest/ingest.ts';
 import { MemoryStateStore } from '../../lambdas/stores/memory-state-store.ts';
 import { CaptureSink } from './fake-engine.ts';
 
 export const DETECTORS_DIR = fileURLToPath(new URL('../../queries/detectors', import.meta.url));
+export const ROLLUPS_DIR = fileURLToPath(new URL('../../queries/rollups', import.meta.url));
 
 export interface EmployeeRow {
   readonly employee_id: string;
@@ -119,7 +121,14 @@ export class FixtureLake {
           mode: { kind: 'backfill', from: new Date(from), to: new Date(to) },
           overrides,
         },
-        { engine, watermarks: state, dedup: state, sinks: [sink], clock: () => new Date(to) },
+        {
+          engine,
+          watermarks: state,
+          dedup: state,
+          sinks: [sink],
+          rollups: await localRollups(engine, this.dir, ROLLUPS_DIR),
+          clock: () => new Date(to),
+        },
       );
       const failure = report.detectors.find((d) => d.error);
       if (failure) throw new Error(failure.error);

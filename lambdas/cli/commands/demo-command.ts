@@ -6,7 +6,7 @@ import { AuditlakeError } from '../../core/errors.ts';
 import { parseCountOption, parseTimeOption } from '../cli-options.ts';
 import { readDemoManifest, summarizeCatch } from '../demo-check.ts';
 import { runDetection } from '../detection-run.ts';
-import { DEFAULT_QUERIES_DIR } from '../project-paths.ts';
+import { DEFAULT_QUERIES_DIR, DEFAULT_ROLLUPS_DIR } from '../project-paths.ts';
 
 export function registerDemoCommand(program: Command): void {
   program
@@ -21,6 +21,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--run', 'run every detector over the last 7 days and check the planted insiders were found')
     .option('--out <file>', 'with --run: write findings here (replaced)', 'findings.jsonl')
     .option('--queries <dir>', 'detectors folder', DEFAULT_QUERIES_DIR)
+    .option('--rollups <dir>', 'rollups folder', DEFAULT_ROLLUPS_DIR)
     .action(async (options) => {
       const lakeDir: string = options.lake;
       const manifestPath = join(lakeDir, 'demo.json');
@@ -52,6 +53,7 @@ export function registerDemoCommand(program: Command): void {
       const { report, problems } = await runDetection({
         lakeDir,
         queriesDir: options.queries,
+        rollupsDir: options.rollups,
         detectorIds: [],
         mode: { kind: 'backfill', from: manifest.detectionFrom, to: manifest.end },
         statePath: undefined,

@@ -1,0 +1,81 @@
+/**
+ * The file format detectors and rollups share: a YAML header in a leading `/* ... *\/` comment,
+ * then one SQL statement. The header is validated with a zod schema; every error is one line
+ * naming the file and field. The `id` must equal the file's base name.
+ */
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { z } from 'zod';
+import { DetectorError } from './errors.ts';
+import { hasSqlBody } from './sql-params.ts';
+import { SqlLexError } from './sql-tokens.ts';
+
+export interface SqlFile<Header> {
+  readonly header: Header;
+  /** The SQL after the header, as written. */
+  readonly sql: string;
+  /** 1-based line of the file where `sql` begins. */
+  readonly sqlLine: number;
+}
+
+export function readSqlFile<Schema extends z.ZodType<{ id: string }>>(
+  file: string,
+  text: string,
+  schema: Schema,
+): SqlFile<z.output<Schema>> {
+  const { yamlText, sql, sqlLine } = splitHeader(file, text);
+  let raw: unknown;
+  try {
+    raw = parseYaml(yamlText);
+  } catch (error) {
+    const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}` : '';
+    throw new DetectorError(file, 'header', `is not valid YAML${where}`);
+  }
+  const parsed = schema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new DetectorError(file, issue?.path.join('.') || 'header', describeIssue(issue));
+  }
+  const expectedId = baseName(file);
+  if (parsed.data.id !== expectedId) {
+    throw new DetectorError(file, 'id', `"${parsed.data.id}" must equal the file name "${expectedId}"`);
+  }
+  let hasBody: boolean;
+  try {
+    hasBody = hasSqlBody(sql);
+  } catch (error) {
+    if (!(error instanceof SqlLexError)) throw error;
+    throw new DetectorError(file, 'sql', `${error.message} at line ${sqlLine + error.line - 1}`);
+  }
+  if (!hasBody) throw new DetectorError(file, 'sql', 'no SELECT after the header');
+  return { header: parsed.data, sql, sqlLine };
+}
+
+function splitHeader(file: string, text: string): { yamlText: string; sql: string; sqlLine: number } {
+  const body = text.replace(/^\uFEFF/, '');
+  const leading = /^\s*/.exec(body)?.[0] ?? '';
+  if (!body.startsWith('/*', leading.length)) {
+    throw new DetectorError(
+      file,
+      'header',
+      'missing: the file must start with a /* ... */ comment holding the YAML header',
+    );
+  }
+  const close = body.indexOf('*/', leading.length + 2);
+  if (close < 0) throw new DetectorError(file, 'header', 'the /* header comment is never closed with */');
+  const yamlText = body.slice(leading.length + 2, close);
+  const sqlStart = close + 2;
+  const sqlLine = body.slice(0, sqlStart).split('\n').length;
+  return { yamlText, sql: body.slice(sqlStart), sqlLine };
+}
+
+function baseName(file: string): string {
+  const name = file.split(/[\\/]/).pop() ?? file;
+  return name.replace(/\.sql$/, '');
+}
+
+function describeIssue(issue: z.core.$ZodIssue | undefined): string {
+  if (!issue) return 'is invalid';
+  if (issue.code === 'unrecognized_keys') return `unknown field(s) ${issue.keys.join(', ')}`;
+  if (issue.code === 'invalid_type' && issue.input === undefined) return `is required (${issue.expected})`;
+  return issue.message;
+}
