@@ -12,6 +12,7 @@ severity: high
 schedule: rate(1 day)
 window: 1d
 lookback: 28d
+rollups: [employee-daily]
 params:
   resource_types: [customer_record, support_ticket]
   min_records: 200
@@ -33,18 +34,7 @@ tags: [T1213, T1530, collection]
 owner: detection-engineering
 status: stable
 */
-WITH reads AS (
-  SELECT actor_id, dt, event_time, resource_id, record_count
-  FROM audit_events
-  WHERE dt BETWEEN :baseline_start_dt AND :window_end_dt
-    AND event_time >= :baseline_start
-    AND event_time < :window_end
-    AND actor_type = 'human'
-    AND outcome = 'success'
-    AND action IN ('read', 'search', 'list', 'export', 'download')
-    AND contains(:resource_types, resource_type)
-),
-current_day AS (
+WITH current_day AS (
   SELECT
     actor_id,
     count(DISTINCT resource_id) AS distinct_records,
@@ -52,15 +42,26 @@ current_day AS (
     count(*) AS event_count,
     min(event_time) AS first_seen,
     max(event_time) AS last_seen
-  FROM reads
-  WHERE event_time >= :window_start
+  FROM audit_events
+  WHERE dt BETWEEN :window_start_dt AND :window_end_dt
+    AND event_time >= :window_start
+    AND event_time < :window_end
+    AND actor_type = 'human'
+    AND outcome = 'success'
+    AND action IN ('read', 'search', 'list', 'export', 'download')
+    AND contains(:resource_types, resource_type)
   GROUP BY actor_id
 ),
+-- History comes from the daily rollup: the run scans raw events only for its own window.
 history_days AS (
-  SELECT actor_id, dt, count(DISTINCT resource_id) AS distinct_records
-  FROM reads
-  WHERE event_time < :window_start
+  SELECT actor_id, dt, sum(distinct_resources) AS distinct_records
+  FROM employee_daily
+  WHERE dt >= :baseline_start_dt
+    AND dt < :window_start_dt
+    AND actor_type = 'human'
+    AND contains(:resource_types, resource_type)
   GROUP BY actor_id, dt
+  HAVING sum(access_events) > 0
 ),
 own_median AS (
   SELECT actor_id, count(*) AS active_days, approx_percentile(distinct_records, 0.5) AS median_records

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadDetectorCatalog } from '../../lambdas/core/detector-catalog.ts';
+import { loadRollupCatalog, rollupAsDetector } from '../../lambdas/core/rollup.ts';
 import { formatLintIssue, lintDetector } from '../../lambdas/lint/detector-lint.ts';
-import { DETECTORS_DIR } from '../support/fixture-lake.ts';
+import { DETECTORS_DIR, ROLLUPS_DIR } from '../support/fixture-lake.ts';
 
 const catalog = await loadDetectorCatalog(DETECTORS_DIR);
+const rollups = await loadRollupCatalog(ROLLUPS_DIR);
 
 describe('the shipped detectors', () => {
   it('all parse', () => {
@@ -25,4 +27,25 @@ describe('the shipped detectors', () => {
       expect(detector.runbook).toMatch(/false positives/i);
     },
   );
+});
+
+describe('the shipped rollups', () => {
+  it('all parse', () => {
+    expect(rollups.errors.map((error) => error.message)).toEqual([]);
+  });
+
+  it.each(rollups.rollups.map((r) => [r.id, r] as const))(
+    '%s passes lint without warnings',
+    (_id, rollup) => {
+      expect(lintDetector(rollupAsDetector(rollup)).map(formatLintIssue)).toEqual([]);
+    },
+  );
+
+  it('cover every rollup a detector names', () => {
+    const ids = new Set(rollups.rollups.map((r) => r.id));
+    const missing = catalog.detectors.flatMap((d) =>
+      d.rollups.filter((id) => !ids.has(id)).map((id) => `${d.id} → ${id}`),
+    );
+    expect(missing).toEqual([]);
+  });
 });

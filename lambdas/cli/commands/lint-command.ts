@@ -1,23 +1,34 @@
 import type { Command } from 'commander';
 import { loadDetectorCatalog } from '../../core/detector-catalog.ts';
-import { DEFAULT_QUERIES_DIR } from '../project-paths.ts';
+import { loadRollupCatalog, rollupAsDetector } from '../../core/rollup.ts';
+import { DEFAULT_QUERIES_DIR, DEFAULT_ROLLUPS_DIR } from '../project-paths.ts';
 
 export function registerLintCommand(program: Command): void {
   program
     .command('lint')
-    .description('check every detector: header, Trino syntax, portable functions, dt constraints')
+    .description('check every detector and rollup: header, Trino syntax, portable functions, dt constraints')
     .option('--queries <dir>', 'detectors folder', DEFAULT_QUERIES_DIR)
+    .option('--rollups <dir>', 'rollups folder', DEFAULT_ROLLUPS_DIR)
     .action(async (options) => {
       // The Trino grammar is large; load it only for this command.
       const { formatLintIssue, lintDetector } = await import('../../lint/detector-lint.ts');
-      const { detectors, errors } = await loadDetectorCatalog(options.queries);
-      const issues = detectors.flatMap(lintDetector);
-      for (const error of errors) process.stdout.write(`${error.message}\n`);
+      const detectors = await loadDetectorCatalog(options.queries);
+      const rollups = await loadRollupCatalog(options.rollups);
+      const rollupIds = new Set(rollups.rollups.map((rollup) => rollup.id));
+      const problems = [...detectors.errors, ...rollups.errors].map((error) => error.message);
+      for (const detector of detectors.detectors) {
+        for (const id of detector.rollups.filter((name) => !rollupIds.has(name))) {
+          problems.push(`${detector.file}: rollups: no rollup "${id}" in ${options.rollups}`);
+        }
+      }
+      const checked = [...detectors.detectors, ...rollups.rollups.map(rollupAsDetector)];
+      const issues = checked.flatMap((detector) => lintDetector(detector));
+      for (const problem of problems) process.stdout.write(`${problem}\n`);
       for (const issue of issues) process.stdout.write(`${formatLintIssue(issue)}\n`);
-      const failed = errors.length + issues.filter((issue) => issue.severity === 'error').length;
-      const warnings = issues.length - issues.filter((issue) => issue.severity === 'error').length;
-      const total = detectors.length + errors.length;
-      process.stdout.write(`${total} detector files, ${failed} errors, ${warnings} warnings\n`);
-      if (failed > 0) process.exitCode = 1;
+      const errors = problems.length + issues.filter((issue) => issue.severity === 'error').length;
+      const warnings = issues.filter((issue) => issue.severity === 'warning').length;
+      const files = checked.length + detectors.errors.length + rollups.errors.length;
+      process.stdout.write(`${files} files, ${errors} errors, ${warnings} warnings\n`);
+      if (errors > 0) process.exitCode = 1;
     });
 }
