@@ -13,11 +13,13 @@ import { TerminalSink } from '../sinks/terminal-sink.ts';
 import { WebhookSink } from '../sinks/webhook-sink.ts';
 import { FileStateStore } from '../stores/file-state-store.ts';
 import { MemoryStateStore } from '../stores/memory-state-store.ts';
+import { readSuppressionsFile } from './suppressions-file.ts';
 
 export interface DetectionRunOptions {
   readonly lakeDir: string;
   readonly queriesDir: string;
   readonly rollupsDir: string;
+  readonly suppressionsFile: string;
   /** Empty: every enabled, non-deprecated detector. */
   readonly detectorIds: readonly string[];
   readonly mode: RunMode;
@@ -44,6 +46,7 @@ export async function runDetection(options: DetectionRunOptions): Promise<Detect
       ? selectDetectors(catalog.detectors, options.detectorIds)
       : catalog.detectors.filter(isActive);
   const overrides = parseParamOverrides(detectors, options.params);
+  const suppressions = await readSuppressionsFile(options.suppressionsFile);
   const state: WatermarkStore & DedupStore = options.statePath
     ? new FileStateStore(options.statePath)
     : new MemoryStateStore();
@@ -59,7 +62,15 @@ export async function runDetection(options: DetectionRunOptions): Promise<Detect
     const rollups = await localRollups(engine, options.lakeDir, options.rollupsDir);
     report = await runDetectors(
       { detectors, mode: options.mode, overrides },
-      { engine, watermarks: state, dedup: state, sinks, rollups, clock: options.clock ?? (() => new Date()) },
+      {
+        engine,
+        watermarks: state,
+        dedup: state,
+        sinks,
+        rollups,
+        suppressions,
+        clock: options.clock ?? (() => new Date()),
+      },
     );
   } finally {
     await engine.close();
@@ -77,6 +88,7 @@ function formatDetectorLine(run: DetectorRunReport): string {
     `${run.published} finding${run.published === 1 ? '' : 's'}`,
   ];
   if (run.duplicates > 0) parts.push(`${run.duplicates} deduplicated`);
+  if (run.suppressed > 0) parts.push(`${run.suppressed} suppressed`);
   if (run.belowThreshold > 0) parts.push(`${run.belowThreshold} below threshold`);
   if (run.pendingWindows > 0) parts.push(`${run.pendingWindows} windows left for the next run`);
   if (run.watermark) parts.push(`watermark ${run.watermark}`);

@@ -6,6 +6,11 @@ export const DEFAULT_QUERIES_DIR = fileURLToPath(new URL('../../queries/detector
 /** The shipped rollups that baseline detectors read for history. */
 export const DEFAULT_ROLLUPS_DIR = fileURLToPath(new URL('../../queries/rollups', import.meta.url));
 
+/** Known, accepted findings: recorded but not alerted. */
+export const DEFAULT_SUPPRESSIONS_FILE = fileURLToPath(
+  new URL('../../queries/suppressions.yaml', import.meta.url),
+);
+
 /** Where `run` keeps watermarks and dedup claims unless told otherwise. */
 export function defaultStatePath(lakeDir: string): string {
   return `${lakeDir.replace(/\/+$/, '')}/.auditlake/state.json`;

@@ -7,11 +7,12 @@
 import type { Detector } from './detector.ts';
 import { type ParamOverrides, paramsForWindow } from './detector-params.ts';
 import { AuditlakeError, OutputContractError, WatermarkConflictError } from './errors.ts';
-import { checkOutputColumns, dedupKey, type Finding, toFinding } from './finding.ts';
+import { checkOutputColumns, dedupKey, type Finding, isAlerting, toFinding } from './finding.ts';
 import { type FloodControl, floodSummary } from './flood-control.ts';
 import type { DedupStore, FindingSink, QueryEngine, WatermarkStore } from './ports.ts';
 import { buildRollups, type Rollups } from './rollup.ts';
 import { renderSql } from './sql-params.ts';
+import { findSuppression, type SuppressionEntry } from './suppressions.ts';
 import { type TimeWindow, windowsEndingIn, windowsInside } from './windows.ts';
 
 export interface RunnerDeps {
@@ -25,6 +26,8 @@ export interface RunnerDeps {
   readonly floodControl?: FloodControl;
   /** Rollup definitions and where their partitions live; needed by detectors that name rollups. */
   readonly rollups?: Rollups;
+  /** Entries of queries/suppressions.yaml: matching findings are recorded but marked, not alerted. */
+  readonly suppressions?: readonly SuppressionEntry[];
 }
 
 /** Incremental: every complete window since the watermark. Backfill: every window inside a range. */
@@ -57,6 +60,8 @@ export interface DetectorRunReport {
   belowThreshold: number;
   /** Findings of flooded windows, kept in the archive behind one summary finding. */
   archived: number;
+  /** Findings recorded but not alerted because a suppression entry matched them. */
+  suppressed: number;
   /** Rollup partitions (table × day) built for this detector's baselines. */
   rollupPartitions: number;
   bytesScanned: number;
@@ -189,14 +194,26 @@ async function runWindow(
       window.start,
       detector.dedupMs,
     );
-    if (claim === 'duplicate') report.duplicates++;
-    else toPublish.push(finding);
+    if (claim === 'duplicate') {
+      report.duplicates++;
+      continue;
+    }
+    const suppression = findSuppression(deps.suppressions ?? [], finding);
+    if (suppression) report.suppressed++;
+    toPublish.push(suppression ? { ...finding, suppression } : finding);
   }
   const flood = deps.floodControl;
-  if (flood && toPublish.length > flood.maxFindingsPerWindow) {
-    const location = await flood.archive.write(detector.id, window, toPublish);
-    report.archived += toPublish.length;
-    toPublish.splice(0, toPublish.length, floodSummary(detector, window, toPublish, location, detectedAt));
+  const alerting = toPublish.filter(isAlerting);
+  if (flood && alerting.length > flood.maxFindingsPerWindow) {
+    const location = await flood.archive.write(detector.id, window, alerting);
+    report.archived += alerting.length;
+    const suppressed = toPublish.filter((finding) => !isAlerting(finding));
+    toPublish.splice(
+      0,
+      toPublish.length,
+      floodSummary(detector, window, alerting, location, detectedAt),
+      ...suppressed,
+    );
   }
   if (toPublish.length > 0) {
     for (const sink of deps.sinks) await sink.publish(toPublish);
@@ -215,6 +232,7 @@ function emptyReport(detectorId: string): DetectorRunReport {
     duplicates: 0,
     belowThreshold: 0,
     archived: 0,
+    suppressed: 0,
     rollupPartitions: 0,
     bytesScanned: 0,
     engineMillis: 0,

@@ -33,7 +33,7 @@ export function readSqlFile<Schema extends z.ZodType<{ id: string }>>(
   const parsed = schema.safeParse(raw ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new DetectorError(file, issue?.path.join('.') || 'header', describeIssue(issue));
+    throw new DetectorError(file, issue?.path.join('.') || 'header', describeZodIssue(issue));
   }
   const expectedId = baseName(file);
   if (parsed.data.id !== expectedId) {
@@ -73,7 +73,8 @@ function baseName(file: string): string {
   return name.replace(/\.sql$/, '');
 }
 
-function describeIssue(issue: z.core.$ZodIssue | undefined): string {
+/** One readable phrase for a zod issue: "is required (string)", "unknown field(s) x", or zod's message. */
+export function describeZodIssue(issue: z.core.$ZodIssue | undefined): string {
   if (!issue) return 'is invalid';
   if (issue.code === 'unrecognized_keys') return `unknown field(s) ${issue.keys.join(', ')}`;
   if (issue.code === 'invalid_type' && issue.input === undefined) return `is required (${issue.expected})`;

@@ -6,7 +6,7 @@ import { AuditlakeError } from '../../core/errors.ts';
 import { parseCountOption, parseTimeOption } from '../cli-options.ts';
 import { readDemoManifest, summarizeCatch } from '../demo-check.ts';
 import { runDetection } from '../detection-run.ts';
-import { DEFAULT_QUERIES_DIR, DEFAULT_ROLLUPS_DIR } from '../project-paths.ts';
+import { DEFAULT_QUERIES_DIR, DEFAULT_ROLLUPS_DIR, DEFAULT_SUPPRESSIONS_FILE } from '../project-paths.ts';
 
 export function registerDemoCommand(program: Command): void {
   program
@@ -22,6 +22,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--out <file>', 'with --run: write findings here (replaced)', 'findings.jsonl')
     .option('--queries <dir>', 'detectors folder', DEFAULT_QUERIES_DIR)
     .option('--rollups <dir>', 'rollups folder', DEFAULT_ROLLUPS_DIR)
+    .option('--suppressions <file>', 'suppressions file', DEFAULT_SUPPRESSIONS_FILE)
     .action(async (options) => {
       const lakeDir: string = options.lake;
       const manifestPath = join(lakeDir, 'demo.json');
@@ -54,6 +55,7 @@ export function registerDemoCommand(program: Command): void {
         lakeDir,
         queriesDir: options.queries,
         rollupsDir: options.rollups,
+        suppressionsFile: options.suppressions,
         detectorIds: [],
         mode: { kind: 'backfill', from: manifest.detectionFrom, to: manifest.end },
         statePath: undefined,

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { loadDetectorCatalog } from '../../core/detector-catalog.ts';
 import { loadRollupCatalog, rollupAsDetector } from '../../core/rollup.ts';
-import { DEFAULT_QUERIES_DIR, DEFAULT_ROLLUPS_DIR } from '../project-paths.ts';
+import { expiredSuppressions } from '../../core/suppressions.ts';
+import { DEFAULT_QUERIES_DIR, DEFAULT_ROLLUPS_DIR, DEFAULT_SUPPRESSIONS_FILE } from '../project-paths.ts';
+import { readSuppressionsFile } from '../suppressions-file.ts';
 
 export function registerLintCommand(program: Command): void {
   program
@@ -9,6 +11,7 @@ export function registerLintCommand(program: Command): void {
     .description('check every detector and rollup: header, Trino syntax, portable functions, dt constraints')
     .option('--queries <dir>', 'detectors folder', DEFAULT_QUERIES_DIR)
     .option('--rollups <dir>', 'rollups folder', DEFAULT_ROLLUPS_DIR)
+    .option('--suppressions <file>', 'suppressions file', DEFAULT_SUPPRESSIONS_FILE)
     .action(async (options) => {
       // The Trino grammar is large; load it only for this command.
       const { formatLintIssue, lintDetector } = await import('../../lint/detector-lint.ts');
@@ -26,7 +29,15 @@ export function registerLintCommand(program: Command): void {
       for (const problem of problems) process.stdout.write(`${problem}\n`);
       for (const issue of issues) process.stdout.write(`${formatLintIssue(issue)}\n`);
       const errors = problems.length + issues.filter((issue) => issue.severity === 'error').length;
-      const warnings = issues.filter((issue) => issue.severity === 'warning').length;
+      const today = new Date().toISOString().slice(0, 10);
+      const expired = expiredSuppressions(await readSuppressionsFile(options.suppressions), today);
+      for (const entry of expired) {
+        const who = [entry.detector, entry.actor].filter(Boolean).join(' / ');
+        process.stdout.write(
+          `${options.suppressions}: warning [expired-suppression] ${who} expired on ${entry.expires}; remove it or extend it with a reason\n`,
+        );
+      }
+      const warnings = issues.filter((issue) => issue.severity === 'warning').length + expired.length;
       const files = checked.length + detectors.errors.length + rollups.errors.length;
       process.stdout.write(`${files} files, ${errors} errors, ${warnings} warnings\n`);
       if (errors > 0) process.exitCode = 1;

@@ -3,7 +3,12 @@ import { ConfigError } from '../../core/errors.ts';
 import type { RunMode } from '../../core/runner.ts';
 import { parseCountOption, parseDurationOption, parseTimeOption } from '../cli-options.ts';
 import { runDetection } from '../detection-run.ts';
-import { DEFAULT_QUERIES_DIR, DEFAULT_ROLLUPS_DIR, defaultStatePath } from '../project-paths.ts';
+import {
+  DEFAULT_QUERIES_DIR,
+  DEFAULT_ROLLUPS_DIR,
+  DEFAULT_SUPPRESSIONS_FILE,
+  defaultStatePath,
+} from '../project-paths.ts';
 
 export function registerRunCommand(program: Command): void {
   program
@@ -22,6 +27,7 @@ export function registerRunCommand(program: Command): void {
     .option('--webhook <url>', 'also POST each finding here, signed with $AUDITLAKE_WEBHOOK_SECRET')
     .option('--queries <dir>', 'detectors folder', DEFAULT_QUERIES_DIR)
     .option('--rollups <dir>', 'rollups folder', DEFAULT_ROLLUPS_DIR)
+    .option('--suppressions <file>', 'suppressions file', DEFAULT_SUPPRESSIONS_FILE)
     .action(async (options) => {
       if (Boolean(options.from) !== Boolean(options.to)) throw new ConfigError('--from and --to go together');
       const mode: RunMode = options.from
@@ -47,6 +53,7 @@ export function registerRunCommand(program: Command): void {
         lakeDir: options.lake,
         queriesDir: options.queries,
         rollupsDir: options.rollups,
+        suppressionsFile: options.suppressions,
         detectorIds: options.detector ?? [],
         mode,
         statePath: options.state ?? defaultStatePath(options.lake),
