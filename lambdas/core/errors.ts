@@ -8,7 +8,7 @@ export class AuditlakeError extends Error {
 
 /** A detector file is invalid: bad header, unknown parameter, bad schedule. */
 export class DetectorError extends AuditlakeError {
-  override readonly name = 'DetectorError';
+  override readonly name: string = 'DetectorError';
   constructor(
     readonly file: string,
     readonly field: string | undefined,
@@ -20,12 +20,12 @@ export class DetectorError extends AuditlakeError {
 
 /** Configuration or command-line input is invalid. */
 export class ConfigError extends AuditlakeError {
-  override readonly name = 'ConfigError';
+  override readonly name: string = 'ConfigError';
 }
 
 /** A query failed in an engine. `retryable` says whether the same query may succeed later. */
 export class QueryFailedError extends AuditlakeError {
-  override readonly name = 'QueryFailedError';
+  override readonly name: string = 'QueryFailedError';
   constructor(
     message: string,
     readonly retryable: boolean,
@@ -37,10 +37,10 @@ export class QueryFailedError extends AuditlakeError {
 
 /** A detector's result rows break the output contract (e.g. no `actor_id` column). */
 export class OutputContractError extends AuditlakeError {
-  override readonly name = 'OutputContractError';
+  override readonly name: string = 'OutputContractError';
 }
 
 /** The stored watermark moved under us: another run owns this detector's window. */
 export class WatermarkConflictError extends AuditlakeError {
-  override readonly name = 'WatermarkConflictError';
+  override readonly name: string = 'WatermarkConflictError';
 }

@@ -1,0 +1,153 @@
+/**
+ * Everything the detector Lambda runs with, built once per execution environment from the config
+ * and the AWS clients: the Athena engine (one per invocation, for its deadline), the DynamoDB state
+ * store, the sinks and flood control, and the bundled detectors and suppressions. Tests build it
+ * with mocked clients, or swap the engine for DuckDB and the store for memory.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type DetectorCatalog, loadDetectorCatalog } from '../core/detector-catalog.ts';
+import type { FloodControl } from '../core/flood-control.ts';
+import type { DedupStore, FindingSink, QueryEngine, WatermarkStore } from '../core/ports.ts';
+import { loadRollupCatalog, type Rollup, type Rollups } from '../core/rollup.ts';
+import { parseSuppressions, type SuppressionEntry } from '../core/suppressions.ts';
+import { AthenaEngine } from '../engines/athena-engine.ts';
+import { AthenaRollupStore } from '../engines/athena-rollup-store.ts';
+import { S3FindingArchive } from '../sinks/s3-finding-archive.ts';
+import { S3FindingHistory } from '../sinks/s3-finding-history.ts';
+import { SnsSink } from '../sinks/sns-sink.ts';
+import { type DetectorLease, DynamoDbStateStore } from '../stores/dynamodb-state-store.ts';
+import type { AwsClients } from './aws-clients.ts';
+import type { DetectorConfig } from './detector-config.ts';
+
+/** What an invocation tells the runtime about itself. */
+export interface Invocation {
+  /** The Lambda request id: owner of the detector's lease. */
+  readonly requestId: string;
+  /** Milliseconds until the Lambda is stopped (`context.getRemainingTimeInMillis`). */
+  readonly remainingMs: () => number;
+}
+
+/** The detectors, rollups and suppressions bundled with the function, read once. */
+export interface DetectorBundle {
+  readonly catalog: DetectorCatalog;
+  readonly rollups: readonly Rollup[];
+  readonly suppressions: readonly SuppressionEntry[];
+}
+
+export interface DetectorRuntime {
+  readonly config: DetectorConfig;
+  loadBundle(): Promise<DetectorBundle>;
+  /** An engine for one invocation; closed when the invocation ends. */
+  openEngine(invocation: Invocation): Promise<QueryEngine>;
+  /** Where the invocation's engine builds the rollups detectors read; undefined when none is configured. */
+  rollups(engine: QueryEngine, catalog: readonly Rollup[]): Rollups | undefined;
+  readonly watermarks: WatermarkStore;
+  readonly dedup: DedupStore;
+  /** Without one, concurrent invocations rely on the watermark's conditional write alone. */
+  readonly lease: DetectorLease | undefined;
+  /** Idempotent history first: a failure after it leaves nothing that a retry would duplicate. */
+  readonly sinks: readonly FindingSink[];
+  readonly floodControl: FloodControl;
+  readonly clock: () => Date;
+}
+
+/** Parts a test may replace. */
+export interface RuntimeOverrides {
+  readonly openEngine?: (invocation: Invocation) => Promise<QueryEngine>;
+  readonly rollups?: (engine: QueryEngine, catalog: readonly Rollup[]) => Rollups | undefined;
+  /** Replaces the DynamoDB store; the lease goes with it unless `lease` is given too. */
+  readonly state?: WatermarkStore & DedupStore;
+  readonly lease?: DetectorLease;
+  readonly clock?: () => Date;
+}
+
+/** The file of accepted findings and the rollups folder, bundled next to the detectors folder. */
+export const SUPPRESSIONS_FILE = 'suppressions.yaml';
+export const ROLLUPS_DIR = 'rollups';
+
+export function createDetectorRuntime(
+  config: DetectorConfig,
+  clients: AwsClients,
+  overrides: RuntimeOverrides = {},
+): DetectorRuntime {
+  const clock = overrides.clock ?? (() => new Date());
+  const store = new DynamoDbStateStore({
+    client: clients.dynamo,
+    tableName: config.state.tableName,
+    ...(config.state.dedupTableName === undefined ? {} : { dedupTableName: config.state.dedupTableName }),
+    clock,
+  });
+  const state = overrides.state ?? store;
+  const location = {
+    client: clients.s3,
+    bucket: config.findings.bucket,
+    prefix: config.findings.prefix,
+    ...(config.findings.kmsKeyId === undefined ? {} : { kmsKeyId: config.findings.kmsKeyId }),
+  };
+  const sns = new SnsSink({
+    client: clients.sns,
+    topicArn: config.findings.topicArn,
+    ...(config.region === undefined ? {} : { consoleRegion: config.region }),
+  });
+  let bundle: Promise<DetectorBundle> | undefined;
+  return {
+    config,
+    loadBundle: () => {
+      bundle ??= readBundle(config.detectorsDir).catch((error: unknown) => {
+        bundle = undefined; // a failed read is retried by the next invocation
+        throw error;
+      });
+      return bundle;
+    },
+    openEngine:
+      overrides.openEngine ??
+      (async (invocation) =>
+        new AthenaEngine({
+          client: clients.athena,
+          workGroup: config.athena.workGroup,
+          database: config.athena.database,
+          ...(config.athena.outputLocation === undefined
+            ? {}
+            : { outputLocation: config.athena.outputLocation }),
+          ...(config.region === undefined ? {} : { consoleRegion: config.region }),
+          maxRows: config.athena.maxRows,
+          remainingMs: () => invocation.remainingMs() - config.athena.safetyMarginMs,
+          clock,
+        })),
+    rollups:
+      overrides.rollups ??
+      ((engine, catalog) => {
+        if (!config.rollups) return undefined;
+        const { bucket, prefix } = config.rollups;
+        return { catalog, store: new AthenaRollupStore({ engine, s3: clients.s3, bucket, prefix }) };
+      }),
+    watermarks: state,
+    dedup: state,
+    lease: overrides.lease ?? (overrides.state ? undefined : store),
+    sinks: [new S3FindingHistory(location), sns],
+    floodControl: {
+      maxFindingsPerWindow: config.findings.maxPerWindow,
+      archive: new S3FindingArchive(location),
+    },
+    clock,
+  };
+}
+
+async function readBundle(detectorsDir: string): Promise<DetectorBundle> {
+  const catalog = await loadDetectorCatalog(detectorsDir);
+  const rollups = await loadRollupCatalog(join(detectorsDir, '..', ROLLUPS_DIR));
+  // A broken rollup file surfaces when a detector that names it runs (the runner cannot find it).
+  const file = join(detectorsDir, '..', SUPPRESSIONS_FILE);
+  let text: string | undefined;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  return {
+    catalog,
+    rollups: rollups.rollups,
+    suppressions: text === undefined ? [] : parseSuppressions(file, text),
+  };
+}
