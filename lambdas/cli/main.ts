@@ -8,7 +8,9 @@ import { registerDemoCommand } from './commands/demo-command.ts';
 import { registerDetectorsCommand } from './commands/detectors-command.ts';
 import { registerIngestCommand } from './commands/ingest-command.ts';
 import { registerLintCommand } from './commands/lint-command.ts';
+import { registerNewCommand } from './commands/new-command.ts';
 import { registerRunCommand } from './commands/run-command.ts';
+import { registerTestCommand } from './commands/test-command.ts';
 
 export async function main(argv: readonly string[]): Promise<void> {
   const program = new Command('auditlake')
@@ -20,6 +22,8 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerRunCommand(program);
   registerLintCommand(program);
   registerDetectorsCommand(program);
+  registerTestCommand(program);
+  registerNewCommand(program);
   registerDemoCommand(program);
   try {
     await program.parseAsync(argv);

@@ -46,10 +46,10 @@ describe('auditlake command-line errors', () => {
   });
 
   it('lists the known detectors for an unknown one', async () => {
-    expectOneLineError(
-      await runCli(['run', '--lake', dir, '--detector', 'nope']),
-      'no detector nope (known: off-hours-export, record-access-spike)',
-    );
+    const result = await runCli(['run', '--lake', dir, '--detector', 'nope']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/^auditlake: no detector nope \(known: [a-z-]+(, [a-z-]+)*\)\n$/);
+    expect(result.stderr).toContain('off-hours-export');
   });
 
   it('names the parameter and the expected type for a bad override', async () => {

@@ -73,6 +73,8 @@ describe('auditlake ingest and run', () => {
       out,
       '--state',
       join(dir, 'bf.json'),
+      '--detector',
+      'off-hours-export',
     ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
