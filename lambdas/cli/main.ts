@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { AuditlakeError } from '../core/errors.ts';
 import { registerDemoCommand } from './commands/demo-command.ts';
 import { registerDetectorsCommand } from './commands/detectors-command.ts';
+import { registerEvalCommand } from './commands/eval-command.ts';
 import { registerIngestCommand } from './commands/ingest-command.ts';
 import { registerLintCommand } from './commands/lint-command.ts';
 import { registerNewCommand } from './commands/new-command.ts';
@@ -25,6 +26,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerTestCommand(program);
   registerNewCommand(program);
   registerDemoCommand(program);
+  registerEvalCommand(program);
   try {
     await program.parseAsync(argv);
   } catch (error) {

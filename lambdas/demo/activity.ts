@@ -23,7 +23,7 @@ export function customerId(index: number): string {
 }
 
 /** Destination of a normal file download to the person's own laptop, via the system's API. */
-const LAPTOP_DOWNLOAD = 'api';
+export const LAPTOP_DOWNLOAD = 'api';
 
 /** One event of a burst, before it has a time or an actor. */
 export interface Step {

@@ -9,19 +9,14 @@
 
 import { employeeDay, serviceDay } from './activity.ts';
 import { type DemoEvent, type EventDraft, toDemoEvent } from './demo-event.ts';
-import { type DemoPeriod, demoPeriod } from './demo-period.ts';
-import {
-  type GroundTruthEntry,
-  groundTruth,
-  type InsiderPlan,
-  insiderDayEvents,
-  planInsiders,
-} from './insiders.ts';
+import { DETECTION_DAYS, type DemoPeriod, demoPeriod } from './demo-period.ts';
 import { DAY_MS } from './local-time.ts';
 import { type Employee, generateOrg, SERVICE_ACCOUNTS, type ServiceAccount } from './org.ts';
+import { groundTruth, planScenarios, scenarioDay } from './planted-scenarios.ts';
+import { EVALUATION_DAYS, type GroundTruthEntry, type InsiderPlan, type ScenarioSet } from './scenario.ts';
 
-/** Bumped whenever the same seed would produce different data. */
-export const GENERATOR_VERSION = 'auditlake-demo/1';
+/** Bumped whenever the same seed would produce different data (2: ground truth carries `expected`). */
+export const GENERATOR_VERSION = 'auditlake-demo/2';
 
 export interface DemoPlanOptions {
   readonly employees: number;
@@ -29,10 +24,13 @@ export interface DemoPlanOptions {
   readonly seed: number;
   /** Exclusive end of the period, a UTC midnight (day number). */
   readonly endDay: number;
+  /** `evaluation` adds the slower insiders and the benign look-alikes. @default 'demo' */
+  readonly scenarios?: ScenarioSet;
 }
 
 export interface DemoPlan {
   readonly seed: number;
+  readonly scenarios: ScenarioSet;
   readonly period: DemoPeriod;
   /** The directory as written to employees.csv (the departing insider already on notice). */
   readonly employees: readonly Employee[];
@@ -42,16 +40,22 @@ export interface DemoPlan {
 }
 
 export function planDemo(options: DemoPlanOptions): DemoPlan {
-  const period = demoPeriod(options.endDay, options.days);
+  const scenarios = options.scenarios ?? 'demo';
+  const period = demoPeriod(
+    options.endDay,
+    options.days,
+    scenarios === 'evaluation' ? EVALUATION_DAYS : DETECTION_DAYS,
+  );
   const org = generateOrg({
     employees: options.employees,
     seed: options.seed,
     startDay: period.startDay,
     endDay: period.endDay,
   });
-  const { employees, insiders } = planInsiders(org, period, options.seed);
+  const { employees, insiders } = planScenarios(org, period, options.seed, scenarios);
   return {
     seed: options.seed,
+    scenarios,
     period,
     employees,
     serviceAccounts: SERVICE_ACCOUNTS,
@@ -64,22 +68,18 @@ export function planDemo(options: DemoPlanOptions): DemoPlan {
 export function* generateDemoEvents(plan: DemoPlan): Generator<DemoEvent> {
   const start = plan.period.startDay * DAY_MS;
   const end = plan.period.endDay * DAY_MS;
-  const plansByActor = new Map<string, InsiderPlan[]>();
-  for (const insider of plan.insiders) {
-    plansByActor.set(insider.actor.employee_id, [
-      ...(plansByActor.get(insider.actor.employee_id) ?? []),
-      insider,
-    ]);
-  }
+  const planByActor = new Map<string, InsiderPlan>(plan.insiders.map((p) => [p.actor.employee_id, p]));
   let pending: EventDraft[] = [];
   let n = 0;
   // Shifts that start the day before the period can reach into it; so can Sydney's first day after it.
   for (let day = plan.period.startDay - 1; day <= plan.period.endDay; day++) {
     for (const employee of plan.employees) {
-      const plans = plansByActor.get(employee.employee_id) ?? [];
-      const present = plans.some((p) => p.days.includes(day));
-      pending.push(...employeeDay(employee, day, { seed: plan.seed, present }));
-      for (const insider of plans) pending.push(...insiderDayEvents(insider, day, plan.seed));
+      const insider = planByActor.get(employee.employee_id);
+      pending.push(
+        ...(insider
+          ? scenarioDay(insider, day, plan.seed).events
+          : employeeDay(employee, day, { seed: plan.seed })),
+      );
     }
     for (const account of plan.serviceAccounts) pending.push(...serviceDay(account, day, plan.seed));
 

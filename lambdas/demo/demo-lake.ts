@@ -1,17 +1,19 @@
 /**
  * `auditlake demo`'s library: writes a seeded demo lake — the employee directory, a month of
- * audit events with three planted insiders, their ground truth and a manifest. The data comes
+ * audit events with three planted insiders (or, for `auditlake eval`, the evaluation set of
+ * insiders and benign look-alikes), their ground truth and a manifest. The data comes
  * from the pure generator in `demo-events.ts`; this module is the thin edge that writes it and
  * loads the events through the same ingest path as real data, so the demo lake is exactly what
  * a real one looks like.
  *
  *   <lake>/employees/employees.csv
  *   <lake>/audit_events/dt=YYYY-MM-DD/*.parquet   (written by ingest)
- *   <lake>/ground-truth.json                       the planted insiders
+ *   <lake>/ground-truth.json                       the planted scenarios, each labelled flag / no-flag
  *   <lake>/demo.json                               the manifest; written last, so it marks a finished lake
  */
 import { mkdir, open, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { AuditlakeError, ConfigError } from '../core/errors.ts';
 import { type IngestReport, ingestFiles } from '../ingest/ingest.ts';
@@ -19,6 +21,12 @@ import { type DemoPlan, GENERATOR_VERSION, generateDemoEvents, planDemo } from '
 import { formatEmployeesCsv } from './employee-csv.ts';
 import { DAY_MS } from './local-time.ts';
 import { MIN_EMPLOYEES } from './org.ts';
+import {
+  EVALUATION_MIN_DAYS,
+  EVALUATION_MIN_EMPLOYEES,
+  SCENARIO_SETS,
+  type ScenarioSet,
+} from './scenario.ts';
 
 export interface DemoLakeOptions {
   readonly lakeDir: string;
@@ -30,6 +38,8 @@ export interface DemoLakeOptions {
   readonly seed?: number;
   /** Exclusive end of the period: a UTC midnight. */
   readonly end: Date;
+  /** `evaluation`: add the slower insiders and benign look-alikes over the last 21 days. @default 'demo' */
+  readonly scenarios?: ScenarioSet;
   readonly onProgress?: (message: string) => void;
 }
 
@@ -39,11 +49,13 @@ export interface DemoManifest {
   readonly seed: number;
   readonly employees: number;
   readonly days: number;
+  /** Which planted scenarios the lake holds. */
+  readonly scenarios: ScenarioSet;
   /** First instant of the period (UTC midnight), ISO-8601. */
   readonly start: string;
   /** Exclusive end of the period, ISO-8601. */
   readonly end: string;
-  /** First day of the last seven: where the planted insiders act and detectors are run. */
+  /** First day of the detection window (the last 7 days, 21 for `evaluation`): where the planted scenarios act and detectors are run. */
   readonly detection_from: string;
   readonly event_count: number;
   /** Actors with `actor_type: service`; they are not in employees.csv. */
@@ -57,25 +69,37 @@ export interface DemoSummary extends DemoManifest {
   readonly accepted: number;
   readonly quarantined: number;
   readonly duplicates: number;
+  /** Wall-clock time spent generating the events (to JSONL) and ingesting them (to Parquet). */
+  readonly millis: { readonly generate: number; readonly ingest: number };
 }
 
-export const DEMO_DEFAULTS = { employees: 200, days: 30, seed: 42 } as const;
+export const DEMO_DEFAULTS = { employees: 200, days: 30, seed: 42, scenarios: 'demo' } as const;
 
-const optionsSchema = z.object({
-  lakeDir: z.string().min(1, 'expected a directory'),
-  employees: z
-    .int()
-    .min(MIN_EMPLOYEES, `expected at least ${MIN_EMPLOYEES}, so every planted insider has a cast`)
-    .max(100_000),
-  days: z
-    .int()
-    .min(8, 'expected at least 8: the last 7 hold the insiders, the days before are their baseline')
-    .max(3_660),
-  seed: z.int().min(0).max(0xffff_ffff),
-  end: z
-    .date()
-    .refine((end) => end.getTime() % DAY_MS === 0, 'expected a UTC midnight such as 2026-03-01T00:00:00Z'),
-});
+const optionsSchema = z
+  .object({
+    lakeDir: z.string().min(1, 'expected a directory'),
+    employees: z
+      .int()
+      .min(MIN_EMPLOYEES, `expected at least ${MIN_EMPLOYEES}, so every planted insider has a cast`)
+      .max(100_000),
+    days: z
+      .int()
+      .min(8, 'expected at least 8: the last 7 hold the insiders, the days before are their baseline')
+      .max(3_660),
+    seed: z.int().min(0).max(0xffff_ffff),
+    end: z
+      .date()
+      .refine((end) => end.getTime() % DAY_MS === 0, 'expected a UTC midnight such as 2026-03-01T00:00:00Z'),
+    scenarios: z.enum(SCENARIO_SETS),
+  })
+  .refine((o) => o.scenarios !== 'evaluation' || o.days >= EVALUATION_MIN_DAYS, {
+    path: ['days'],
+    message: `expected at least ${EVALUATION_MIN_DAYS} with the evaluation scenarios: they act over the last 21 days and need a week of baseline`,
+  })
+  .refine((o) => o.scenarios !== 'evaluation' || o.employees >= EVALUATION_MIN_EMPLOYEES, {
+    path: ['employees'],
+    message: `expected at least ${EVALUATION_MIN_EMPLOYEES} with the evaluation scenarios, so each has its own cast member`,
+  });
 
 export async function generateDemoLake(options: DemoLakeOptions): Promise<DemoSummary> {
   const parsed = optionsSchema.safeParse({ ...DEMO_DEFAULTS, ...withoutUndefined(options) });
@@ -83,10 +107,10 @@ export async function generateDemoLake(options: DemoLakeOptions): Promise<DemoSu
     const issue = parsed.error.issues[0];
     throw new ConfigError(`demo ${issue?.path.join('.') || 'options'}: ${issue?.message ?? 'invalid'}`);
   }
-  const { lakeDir, employees, days, seed, end } = parsed.data;
+  const { lakeDir, employees, days, seed, end, scenarios } = parsed.data;
   const progress = options.onProgress ?? (() => {});
 
-  const plan = planDemo({ employees, days, seed, endDay: end.getTime() / DAY_MS });
+  const plan = planDemo({ employees, days, seed, endDay: end.getTime() / DAY_MS, scenarios });
   progress(`Generating ${employees} employees × ${days} days (seed ${seed}) into ${lakeDir}`);
   await mkdir(join(lakeDir, 'employees'), { recursive: true });
   await writeFile(join(lakeDir, 'employees', 'employees.csv'), formatEmployeesCsv(plan.employees));
@@ -97,9 +121,12 @@ export async function generateDemoLake(options: DemoLakeOptions): Promise<DemoSu
   const eventsFile = join(staging, 'events.jsonl');
   let report: IngestReport;
   let eventCount: number;
+  const started = performance.now();
+  let generated = started;
   try {
     await mkdir(staging, { recursive: true });
     eventCount = await writeEventsJsonl(plan, eventsFile, progress);
+    generated = performance.now();
     progress(`Ingesting ${eventCount} events`);
     report = await ingestFiles({ files: [eventsFile], lakeDir, now: end });
   } finally {
@@ -121,6 +148,7 @@ export async function generateDemoLake(options: DemoLakeOptions): Promise<DemoSu
     accepted: report.accepted,
     quarantined: report.quarantined,
     duplicates: report.duplicates,
+    millis: { generate: Math.round(generated - started), ingest: Math.round(performance.now() - generated) },
   };
 }
 
@@ -134,17 +162,23 @@ function manifestOf(
     seed: plan.seed,
     employees: counts.employees,
     days: counts.days,
+    scenarios: plan.scenarios,
     start: iso(plan.period.startDay),
     end: iso(plan.period.endDay),
     detection_from: iso(plan.period.detectionFromDay),
     event_count: counts.eventCount,
     service_accounts: plan.serviceAccounts.map((account) => account.actor_id),
-    negative_controls: plan.employees
-      .filter((e) => e.role === 'night-agent')
-      .map((e) => ({
-        actor_id: e.employee_id,
-        description: `night-shift support (${e.work_start_hour}:00→${e.work_end_hour}:00 ${e.timezone}) exporting the overnight report inside their own hours`,
-      })),
+    negative_controls: [
+      ...plan.employees
+        .filter((e) => e.role === 'night-agent')
+        .map((e) => ({
+          actor_id: e.employee_id,
+          description: `night-shift support (${e.work_start_hour}:00→${e.work_end_hour}:00 ${e.timezone}) exporting the overnight report inside their own hours`,
+        })),
+      ...plan.groundTruth
+        .filter((t) => t.expected === 'no-flag')
+        .map((t) => ({ actor_id: t.actor_id, description: `${t.scenario}: ${t.description}` })),
+    ],
   };
 }
 

@@ -1,7 +1,7 @@
 /** The generated period and the detection window at its end, as local-day-free UTC day numbers. */
 import { DAY_MS } from './local-time.ts';
 
-/** The planted insiders act in the last this-many days; detectors are run over them. */
+/** The demo's planted insiders act in the last this-many days; `demo --run` runs detectors over them. */
 export const DETECTION_DAYS = 7;
 
 export interface DemoPeriod {
@@ -9,12 +9,12 @@ export interface DemoPeriod {
   readonly startDay: number;
   /** Exclusive end: no event at or after UTC midnight of this day. */
   readonly endDay: number;
-  /** First day of the last `DETECTION_DAYS` days. */
+  /** First day of the detection window: the last `DETECTION_DAYS` days, or longer for evaluation lakes. */
   readonly detectionFromDay: number;
 }
 
-export function demoPeriod(endDay: number, days: number): DemoPeriod {
-  return { startDay: endDay - days, endDay, detectionFromDay: endDay - DETECTION_DAYS };
+export function demoPeriod(endDay: number, days: number, detectionDays = DETECTION_DAYS): DemoPeriod {
+  return { startDay: endDay - days, endDay, detectionFromDay: endDay - detectionDays };
 }
 
 export const startMs = (period: DemoPeriod): number => period.startDay * DAY_MS;

@@ -1,7 +1,7 @@
 /**
- * The planted insiders: who, on which days, and the events they add on top of their normal work.
- * All of it happens on or after the detection window's first day, so a run over the last seven
- * days has everything to find, and the days before are a clean baseline.
+ * The three planted insiders of the demo: who, on which days, and the events they add on top of
+ * their normal work. All of it happens in the last seven days, so a run over them has everything
+ * to find, and the days before are a clean baseline.
  *
  * 1. bulk-record-access — a day-shift support agent opens 1,500–3,000 distinct customer records a
  *    day on three consecutive work days, in hours, mostly without a ticket: the breach pattern.
@@ -11,40 +11,23 @@
  *    customer lists and files to USB between 21:00 and 23:00 local in the last five days, and
  *    opens about ten times their usual number of customer records on those days.
  */
-import {
-  type ActorStamp,
-  CUSTOMER_POPULATION,
-  customerId,
-  dayAddress,
-  draft,
-  humanStamp,
-  usualCustomerReads,
-} from './activity.ts';
+import { dayAddress, draft, employeeDay, humanStamp, usualCustomerReads } from './activity.ts';
 import type { EventDraft } from './demo-event.ts';
-import type { DemoPeriod } from './demo-period.ts';
+import { DETECTION_DAYS, type DemoPeriod } from './demo-period.ts';
 import { DAY_MS, formatDay, MINUTE_MS } from './local-time.ts';
 import type { Employee } from './org.ts';
-import { createRng, type Rng, sampleDistinct } from './prng.ts';
-import { localInstant, shiftOn, worksOn } from './work-schedule.ts';
-
-export const SCENARIOS = ['bulk-record-access', 'off-hours-export', 'departing-employee'] as const;
-export type Scenario = (typeof SCENARIOS)[number];
-
-export interface InsiderPlan {
-  readonly scenario: Scenario;
-  readonly actor: Employee;
-  /** Local days (day numbers) on which the scenario adds events. */
-  readonly days: readonly number[];
-}
-
-/** One line of ground-truth.json. `from` and `to` are the first and last planted event (inclusive). */
-export interface GroundTruthEntry {
-  readonly actor_id: string;
-  readonly scenario: Scenario;
-  readonly from: string;
-  readonly to: string;
-  readonly description: string;
-}
+import { createRng, type Rng } from './prng.ts';
+import {
+  type Casting,
+  candidateDays,
+  customerReads,
+  distinctCustomerReads,
+  type InsiderPlan,
+  type PlannedDay,
+  spread,
+  who,
+} from './scenario.ts';
+import { localInstant, shiftOn } from './work-schedule.ts';
 
 /** Days after the period's end on which the departing employee leaves. */
 export const DEPARTURE_AFTER_DAYS = 14;
@@ -53,31 +36,22 @@ const DEPARTING_DAYS = 5;
 export const FILE_DROP = 'web_upload:filedrop.example';
 
 /**
- * Chooses the insiders (deterministically from the seed) and returns the directory with the
+ * Chooses the three insiders (deterministically, from `rng`) and returns the directory with the
  * departing employee put on notice. Throws if the org lacks a cast member, which the org
  * generator's minimum headcounts rule out.
  */
-export function planInsiders(
+export function planDemoInsiders(
   employees: readonly Employee[],
   period: DemoPeriod,
-  seed: number,
+  rng: Rng,
+  casting: Casting,
 ): { employees: Employee[]; insiders: InsiderPlan[] } {
-  const rng = createRng(seed, 'insiders');
-  const taken = new Set<string>();
-  const choose = (scenario: Scenario, candidates: readonly Employee[]): Employee => {
-    const free = candidates.filter((e) => !taken.has(e.employee_id));
-    if (free.length === 0) throw new Error(`no employee fits the ${scenario} scenario`);
-    const chosen = rng.pick(free);
-    taken.add(chosen.employee_id);
-    return chosen;
-  };
   const active = employees.filter((e) => e.employment_status === 'active');
-
   const salespeople = employees.filter((e) => e.role === 'sales' && e.employment_status !== 'terminated');
   const dayAgents = active.filter((e) => e.role === 'support-agent');
-  const departing = choose('departing-employee', salespeople.length > 0 ? salespeople : dayAgents);
-  const bulk = choose('bulk-record-access', dayAgents);
-  const engineer = choose(
+  const departing = casting.choose('departing-employee', salespeople, dayAgents);
+  const bulk = casting.choose('bulk-record-access', dayAgents);
+  const engineer = casting.choose(
     'off-hours-export',
     active.filter((e) => e.role === 'engineer' && e.work_start_hour === 9 && e.work_end_hour === 17),
   );
@@ -87,7 +61,8 @@ export function planInsiders(
     employment_status: 'notice',
     termination_date: formatDay(period.endDay + DEPARTURE_AFTER_DAYS),
   };
-  const detectionFrom = period.detectionFromDay * DAY_MS;
+  // The last seven days, whatever window the lake is run over: these three act only there.
+  const detectionFrom = (period.endDay - DETECTION_DAYS) * DAY_MS;
   const end = period.endDay * DAY_MS;
 
   const bulkDays = candidateDays(bulk, period, (day) => {
@@ -121,18 +96,14 @@ export function planInsiders(
   };
 }
 
-/** The person's work days (local) in the period that pass `fits`, in order. */
-function candidateDays(employee: Employee, period: DemoPeriod, fits: (day: number) => boolean): number[] {
-  const days: number[] = [];
-  for (let day = period.startDay - 1; day <= period.endDay; day++) {
-    if (worksOn(employee, day) && fits(day)) days.push(day);
-  }
-  return days;
+/** A demo insider's day: their normal work (they come in whatever chance says) plus what they planted. */
+export function demoInsiderDay(plan: InsiderPlan, day: number, seed: number): PlannedDay {
+  const normal = employeeDay(plan.actor, day, { seed, present: true });
+  const planted = demoInsiderEvents(plan, day, seed);
+  return { events: [...normal, ...planted], planted };
 }
 
-/** The events a scenario adds on one of its days (none on other days). */
-export function insiderDayEvents(plan: InsiderPlan, day: number, seed: number): EventDraft[] {
-  if (!plan.days.includes(day)) return [];
+function demoInsiderEvents(plan: InsiderPlan, day: number, seed: number): EventDraft[] {
   const rng = createRng(seed, 'insider', plan.scenario, plan.actor.index, day);
   switch (plan.scenario) {
     case 'bulk-record-access':
@@ -141,35 +112,9 @@ export function insiderDayEvents(plan: InsiderPlan, day: number, seed: number): 
       return offHoursExport(rng, plan.actor, day);
     case 'departing-employee':
       return departingEmployee(rng, plan.actor, day, seed);
+    default:
+      throw new Error(`${plan.scenario} is not a demo insider`);
   }
-}
-
-/** Spreads `count` instants evenly at random over [from, to), in order. */
-function spread(rng: Rng, count: number, from: number, to: number): number[] {
-  const times: number[] = [];
-  for (let i = 0; i < count; i++) times.push(from + Math.floor(rng.next() * (to - from)));
-  return times.sort((a, b) => a - b);
-}
-
-function customerReads(
-  rng: Rng,
-  actor: ActorStamp,
-  times: readonly number[],
-  system: string,
-  justifiedShare: number,
-  ticketPrefix: string,
-): EventDraft[] {
-  const customers = sampleDistinct(rng, CUSTOMER_POPULATION, times.length);
-  return times.map((at, i) =>
-    draft(actor, at, {
-      action: 'read',
-      resource_type: 'customer_record',
-      source_system: system,
-      resource_id: customerId(customers[i] as number),
-      bytes: rng.int(1_500, 6_000),
-      justification_id: rng.chance(justifiedShare) ? `${ticketPrefix}-${rng.int(100_000, 999_999)}` : null,
-    }),
-  );
 }
 
 /** Thousands of records in working hours, from the agent's usual address, 90 % without a ticket. */
@@ -328,42 +273,28 @@ function departingEmployee(rng: Rng, person: Employee, day: number, seed: number
   return out;
 }
 
-/** ground-truth.json: each insider with the span of their planted events and what they did. */
-export function groundTruth(insiders: readonly InsiderPlan[], seed: number): GroundTruthEntry[] {
-  return insiders.map((plan) => {
-    const perDay = plan.days.map((day) => insiderDayEvents(plan, day, seed));
-    const times = perDay.flat().map((event) => event.at);
-    return {
-      actor_id: plan.actor.employee_id,
-      scenario: plan.scenario,
-      from: new Date(Math.min(...times)).toISOString(),
-      to: new Date(Math.max(...times)).toISOString(),
-      description: describe(plan, perDay, seed),
-    };
-  });
-}
-
-function describe(plan: InsiderPlan, perDay: readonly (readonly EventDraft[])[], seed: number): string {
-  const who = `${plan.actor.title} ${plan.actor.display_name} (${plan.actor.location})`;
+/** What the insider did, for ground-truth.json. */
+export function describeDemoInsider(
+  plan: InsiderPlan,
+  perDay: readonly (readonly EventDraft[])[],
+  seed: number,
+): string {
   const days = plan.days.map(formatDay).join(', ');
-  const reads = (events: readonly EventDraft[]) =>
-    new Set(
-      events
-        .filter((e) => e.action === 'read' && e.resource_type === 'customer_record')
-        .map((e) => e.resource_id),
-    ).size;
+  const flat = perDay.flat();
   switch (plan.scenario) {
     case 'bulk-record-access':
-      return `${who} opened ${perDay.map(reads).join(', ')} extra distinct customer records on ${days} (usually about ${usualCustomerReads(plan.actor, seed)} a day), mostly without a ticket, in working hours`;
+      return `${who(plan.actor)} opened ${perDay.map(distinctCustomerReads).join(', ')} extra distinct customer records on ${days} (usually about ${usualCustomerReads(plan.actor, seed)} a day), mostly without a ticket, in working hours`;
     case 'off-hours-export': {
-      const exports = perDay.flat().filter((e) => e.action === 'export');
+      const exports = flat.filter((e) => e.action === 'export');
       const rows = exports.reduce((sum, e) => sum + e.record_count, 0);
-      return `${who}, who works 9–17 local, exported ${exports.length} warehouse tables (${rows} rows) to ${FILE_DROP} at about 03:00 local on ${days}`;
+      return `${who(plan.actor)}, who works 9–17 local, exported ${exports.length} warehouse tables (${rows} rows) to ${FILE_DROP} at about 03:00 local on ${days}`;
     }
     case 'departing-employee': {
-      const toUsb = perDay.flat().filter((e) => e.destination === 'usb');
+      const toUsb = flat.filter((e) => e.destination === 'usb');
       const rows = toUsb.reduce((sum, e) => sum + e.record_count, 0);
-      return `${who}, leaving on ${plan.actor.termination_date}, copied ${toUsb.length} files/reports (${rows} records) to USB between 21:00 and 23:00 local on ${days}, and opened about ten times the usual customer records those days`;
+      return `${who(plan.actor)}, leaving on ${plan.actor.termination_date}, copied ${toUsb.length} files/reports (${rows} records) to USB between 21:00 and 23:00 local on ${days}, and opened about ten times the usual customer records those days`;
     }
+    default:
+      throw new Error(`${plan.scenario} is not a demo insider`);
   }
 }

@@ -85,7 +85,14 @@ describe('generateDemoLake into a temporary directory (30 employees × 10 days)'
       'off-hours-export',
     ]);
     for (const entry of truth)
-      expect(Object.keys(entry).sort()).toEqual(['actor_id', 'description', 'from', 'scenario', 'to']);
+      expect(Object.keys(entry).sort()).toEqual([
+        'actor_id',
+        'description',
+        'expected',
+        'from',
+        'scenario',
+        'to',
+      ]);
   });
 
   it('writes a manifest that matches the returned summary', async () => {
