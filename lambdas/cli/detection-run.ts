@@ -20,6 +20,8 @@ export interface DetectionRunOptions {
   readonly queriesDir: string;
   readonly rollupsDir: string;
   readonly suppressionsFile: string;
+  /** Rebuild the rollup days the run reads even where they exist (after a rollup change or late data). */
+  readonly rebuildRollups?: boolean;
   /** Empty: every enabled, non-deprecated detector. */
   readonly detectorIds: readonly string[];
   readonly mode: RunMode;
@@ -59,7 +61,7 @@ export async function runDetection(options: DetectionRunOptions): Promise<Detect
   const engine = await openDuckDbEngine({ lakeDir: options.lakeDir });
   let report: RunReport;
   try {
-    const rollups = await localRollups(engine, options.lakeDir, options.rollupsDir);
+    const rollups = await localRollups(engine, options.lakeDir, options.rollupsDir, options.rebuildRollups);
     report = await runDetectors(
       { detectors, mode: options.mode, overrides },
       {

@@ -61,10 +61,11 @@ export async function createRollupViews(engine: DuckDbEngine, lakeDir: string): 
   }
 }
 
+/** `union_by_name`: days built before a rollup gained a column read it as NULL instead of failing. */
 async function createRollupView(engine: DuckDbEngine, root: string, table: string): Promise<void> {
   const files = path.join(root, table, 'dt=*', PARTITION_FILE);
   await engine.run(
-    `CREATE OR REPLACE VIEW ${identifier(table)} AS SELECT * FROM read_parquet(${sqlString(files)}, hive_partitioning = true, hive_types = {'dt': VARCHAR})`,
+    `CREATE OR REPLACE VIEW ${identifier(table)} AS SELECT * FROM read_parquet(${sqlString(files)}, hive_partitioning = true, hive_types = {'dt': VARCHAR}, union_by_name = true)`,
   );
 }
 
@@ -80,9 +81,10 @@ export async function localRollups(
   engine: DuckDbEngine,
   lakeDir: string,
   rollupsDir: string,
+  rebuild = false,
 ): Promise<Rollups> {
   const { rollups, errors } = await loadRollupCatalog(rollupsDir);
   const [first] = errors;
   if (first) throw first;
-  return { catalog: rollups, store: new DuckDbRollupStore(engine, lakeDir) };
+  return { catalog: rollups, store: new DuckDbRollupStore(engine, lakeDir), rebuild };
 }

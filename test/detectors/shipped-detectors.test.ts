@@ -10,7 +10,17 @@ const rollups = await loadRollupCatalog(ROLLUPS_DIR);
 describe('the shipped detectors', () => {
   it('all parse', () => {
     expect(catalog.errors.map((error) => error.message)).toEqual([]);
-    expect(catalog.detectors.map((d) => d.id)).toEqual(['off-hours-export', 'record-access-spike']);
+    expect(catalog.detectors.map((d) => d.id)).toEqual([
+      'access-without-justification',
+      'activity-after-termination',
+      'bulk-export-volume',
+      'departing-employee',
+      'first-time-sensitive-access',
+      'new-after-hours-login',
+      'off-hours-export',
+      'peer-group-outlier',
+      'record-access-spike',
+    ]);
   });
 
   it.each(catalog.detectors.map((d) => [d.id, d] as const))(

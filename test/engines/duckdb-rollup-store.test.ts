@@ -58,6 +58,20 @@ describe('DuckDbRollupStore', () => {
     expect(await store.existingPartitions('other_table', '2026-01-01', '2026-01-31')).toEqual(new Set());
   });
 
+  it('reads days built before a rollup gained a column, with NULL in it', async () => {
+    const store = new DuckDbRollupStore(engine, lake);
+    await store.writePartition('employee_daily', '2026-01-07', 'SELECT 1 AS events');
+    await store.writePartition(
+      'employee_daily',
+      '2026-01-08',
+      'SELECT 2 AS events, 9 AS outbound_export_records',
+    );
+    expect(await rows('SELECT dt, events, outbound_export_records FROM employee_daily ORDER BY dt')).toEqual([
+      { dt: '2026-01-07', events: 1, outbound_export_records: null },
+      { dt: '2026-01-08', events: 2, outbound_export_records: 9 },
+    ]);
+  });
+
   it('makes existing rollup tables visible to a newly opened engine', async () => {
     await new DuckDbRollupStore(engine, lake).writePartition(
       'employee_daily',

@@ -23,6 +23,7 @@ export function registerRunCommand(program: Command): void {
     .option('--late <duration>', 'wait this long after a window ends for late events', '15m')
     .option('--initial <duration>', 'how far back the first run of a detector starts', '7d')
     .option('--max-windows <n>', 'at most this many windows per detector in one run')
+    .option('--rebuild-rollups', 'rebuild the rollup days this run reads, even those that exist')
     .option('--param <detector.name=value...>', 'override a detector parameter')
     .option('--webhook <url>', 'also POST each finding here, signed with $AUDITLAKE_WEBHOOK_SECRET')
     .option('--queries <dir>', 'detectors folder', DEFAULT_QUERIES_DIR)
@@ -54,6 +55,7 @@ export function registerRunCommand(program: Command): void {
         queriesDir: options.queries,
         rollupsDir: options.rollups,
         suppressionsFile: options.suppressions,
+        rebuildRollups: Boolean(options.rebuildRollups),
         detectorIds: options.detector ?? [],
         mode,
         statePath: options.state ?? defaultStatePath(options.lake),
