@@ -1,0 +1,235 @@
+/**
+ * How events get into the lake. Streaming producers `PutRecordBatch` JSON events (the
+ * docs/schema.md contract) to a Direct PUT Firehose stream, which converts them to Parquet with
+ * the `audit_events` Glue schema and writes `audit_events/dt=<UTC day of event_time>/`; records it
+ * cannot convert go to `ingest-errors/<error type>/dt=<day>/`. Batch producers run `auditlake
+ * ingest` and upload the Parquet partitions it writes. Each path comes with a managed policy to
+ * attach to the producer's role; neither grants reading or deleting anything.
+ */
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import type { LakeCatalog } from './lake-catalog.ts';
+import { LAKE_PREFIXES } from './lake-layout.ts';
+import { AUDIT_EVENTS_TABLE } from './lake-tables.ts';
+import { acknowledgeWildcardResource } from './nag.ts';
+
+export interface AuditIngestionProps {
+  readonly bucket: s3.IBucket;
+  /** The bucket's KMS key: Firehose encrypts what it writes with it. */
+  readonly key: kms.IKey;
+  readonly catalog: LakeCatalog;
+  /**
+   * Seconds Firehose buffers before writing a file (60–900; the buffer is also closed at 128 MiB).
+   * @default 300
+   */
+  readonly bufferSeconds?: number;
+  /**
+   * Retention of Firehose's delivery error log.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What stack deletion does to the error log group.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The `dt` of a record: the date part of `event_time`, which producers send in UTC (`…Z`), as
+ * `auditlake ingest` writes it. Firehose runs JQ 1.6.
+ */
+export const DT_EXTRACTION_QUERY = '{dt: .event_time[0:10]}';
+
+/** Where batch uploads may put files: Parquet partitions of audit_events only. */
+const BATCH_EVENTS_PATTERN = `${LAKE_PREFIXES.auditEvents}dt=*/*.parquet`;
+
+/** Timestamp forms the Parquet conversion accepts for `event_time` (Joda-Time patterns). */
+export const EVENT_TIME_FORMATS = ["yyyy-MM-dd'T'HH:mm:ss.SSSZZ", "yyyy-MM-dd'T'HH:mm:ssZZ", 'millis'];
+
+export class AuditIngestion extends Construct {
+  public readonly deliveryStream: firehose.CfnDeliveryStream;
+  /** Firehose's own role: the one writer of `audit_events/` besides batch uploaders. */
+  public readonly deliveryRole: iam.Role;
+  /** Attach to a streaming producer: `firehose:PutRecord` and `PutRecordBatch` on this stream only. */
+  public readonly producerPolicy: iam.ManagedPolicy;
+  /** Attach to whoever uploads `auditlake ingest` output and the employee directory: put-only. */
+  public readonly batchUploadPolicy: iam.ManagedPolicy;
+  public readonly errorLogGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: AuditIngestionProps) {
+    super(scope, id);
+    const bufferSeconds = props.bufferSeconds ?? 300;
+    if (!Number.isInteger(bufferSeconds) || bufferSeconds < 60 || bufferSeconds > 900) {
+      throw new Error(
+        `AuditIngestion: bufferSeconds (${bufferSeconds}) must be a whole number from 60 to 900`,
+      );
+    }
+    const stack = Stack.of(this);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    this.errorLogGroup = new logs.LogGroup(this, 'ErrorLogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy,
+    });
+    const logStream = this.errorLogGroup.addStream('S3Delivery');
+
+    this.deliveryRole = new iam.Role(this, 'DeliveryRole', {
+      description: 'auditlake Firehose: converts audit events to Parquet and writes them to the lake',
+      assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    });
+    const objects = s3.BucketGrants.fromBucket(props.bucket);
+    const deliveryGrants = [LAKE_PREFIXES.auditEvents, LAKE_PREFIXES.ingestErrors].map((prefix) =>
+      // The object permissions Firehose documents for an S3 destination, on its two prefixes only.
+      objects.actionsOnObjectKeys(
+        this.deliveryRole,
+        `${prefix}*`,
+        's3:PutObject',
+        's3:GetObject',
+        's3:AbortMultipartUpload',
+      ),
+    );
+    const bucketGrant = iam.Grant.addToPrincipal({
+      grantee: this.deliveryRole,
+      actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
+      resourceArns: [props.bucket.bucketArn],
+    });
+    const keyGrant = props.key.grant(this.deliveryRole, 'kms:GenerateDataKey', 'kms:Decrypt');
+    const glueGrant = iam.Grant.addToPrincipal({
+      grantee: this.deliveryRole,
+      actions: ['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions'],
+      resourceArns: [
+        props.catalog.catalogArn,
+        props.catalog.databaseArn,
+        ...props.catalog.tableArns(AUDIT_EVENTS_TABLE),
+      ],
+    });
+    const logGrant = this.errorLogGroup.grantWrite(this.deliveryRole);
+
+    this.deliveryStream = new firehose.CfnDeliveryStream(this, 'DeliveryStream', {
+      deliveryStreamType: 'DirectPut',
+      deliveryStreamEncryptionConfigurationInput: { keyType: 'AWS_OWNED_CMK' },
+      extendedS3DestinationConfiguration: {
+        bucketArn: props.bucket.bucketArn,
+        roleArn: this.deliveryRole.roleArn,
+        prefix: `${LAKE_PREFIXES.auditEvents}dt=!{partitionKeyFromQuery:dt}/`,
+        errorOutputPrefix: `${LAKE_PREFIXES.ingestErrors}!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/`,
+        fileExtension: '.parquet',
+        // Format conversion needs at least 64 MiB; the interval bounds how late data lands.
+        bufferingHints: { intervalInSeconds: bufferSeconds, sizeInMBs: 128 },
+        compressionFormat: 'UNCOMPRESSED',
+        encryptionConfiguration: { kmsEncryptionConfig: { awskmsKeyArn: props.key.keyArn } },
+        cloudWatchLoggingOptions: {
+          enabled: true,
+          logGroupName: this.errorLogGroup.logGroupName,
+          logStreamName: logStream.logStreamName,
+        },
+        dynamicPartitioningConfiguration: {
+          enabled: true,
+          retryOptions: { durationInSeconds: Duration.minutes(5).toSeconds() },
+        },
+        processingConfiguration: {
+          enabled: true,
+          processors: [
+            {
+              type: 'MetadataExtraction',
+              parameters: [
+                { parameterName: 'MetadataExtractionQuery', parameterValue: DT_EXTRACTION_QUERY },
+                { parameterName: 'JsonParsingEngine', parameterValue: 'JQ-1.6' },
+              ],
+            },
+          ],
+        },
+        dataFormatConversionConfiguration: {
+          enabled: true,
+          inputFormatConfiguration: {
+            deserializer: { hiveJsonSerDe: { timestampFormats: EVENT_TIME_FORMATS } },
+          },
+          outputFormatConfiguration: { serializer: { parquetSerDe: { compression: 'SNAPPY' } } },
+          schemaConfiguration: {
+            catalogId: stack.account,
+            region: stack.region,
+            databaseName: props.catalog.databaseName,
+            tableName: AUDIT_EVENTS_TABLE,
+            roleArn: this.deliveryRole.roleArn,
+            versionId: 'LATEST',
+          },
+        },
+      },
+    });
+    // Firehose checks its role's permissions, and the Glue table, when the stream is created.
+    for (const grant of [...deliveryGrants, bucketGrant, keyGrant, glueGrant, logGrant]) {
+      grant.applyBefore(this.deliveryStream);
+    }
+    const auditEvents = props.catalog.tables.get(AUDIT_EVENTS_TABLE);
+    if (auditEvents) this.deliveryStream.addResourceDependency(auditEvents);
+    const deliveryPolicy = this.deliveryRole.node.findChild('DefaultPolicy');
+    acknowledgeWildcardResource(
+      deliveryPolicy,
+      props.bucket.arnForObjects(`${LAKE_PREFIXES.auditEvents}*`),
+      'Firehose writes a new object per buffer under audit_events/dt=<day>/; the day is only known per record.',
+    );
+    acknowledgeWildcardResource(
+      deliveryPolicy,
+      props.bucket.arnForObjects(`${LAKE_PREFIXES.ingestErrors}*`),
+      'Firehose writes records it could not convert under ingest-errors/<error type>/dt=<day>/.',
+    );
+
+    this.producerPolicy = new iam.ManagedPolicy(this, 'ProducerPolicy', {
+      description: 'auditlake: send audit events to the ingestion Firehose stream (nothing else)',
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'PutAuditEvents',
+          actions: ['firehose:PutRecord', 'firehose:PutRecordBatch'],
+          resources: [this.deliveryStream.attrArn],
+        }),
+      ],
+    });
+
+    this.batchUploadPolicy = new iam.ManagedPolicy(this, 'BatchUploadPolicy', {
+      description:
+        'auditlake: upload auditlake ingest Parquet partitions and the employee directory (put-only)',
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'PutLakeObjects',
+          actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+          resources: [
+            props.bucket.arnForObjects(BATCH_EVENTS_PATTERN),
+            props.bucket.arnForObjects(`${LAKE_PREFIXES.employees}*`),
+          ],
+        }),
+        new iam.PolicyStatement({
+          sid: 'ListUploadPrefixes',
+          actions: ['s3:ListBucket'],
+          resources: [props.bucket.bucketArn],
+          conditions: {
+            StringLike: { 's3:prefix': [`${LAKE_PREFIXES.auditEvents}*`, `${LAKE_PREFIXES.employees}*`] },
+          },
+        }),
+        new iam.PolicyStatement({
+          // Decrypt too: S3 needs it to complete a multipart upload under SSE-KMS.
+          sid: 'EncryptUploads',
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [props.key.keyArn],
+        }),
+      ],
+    });
+    acknowledgeWildcardResource(
+      this.batchUploadPolicy,
+      props.bucket.arnForObjects(BATCH_EVENTS_PATTERN),
+      'auditlake ingest writes new Parquet files named by ingest time under audit_events/dt=<day>/; put-only, never overwrite-or-delete.',
+    );
+    acknowledgeWildcardResource(
+      this.batchUploadPolicy,
+      props.bucket.arnForObjects(`${LAKE_PREFIXES.employees}*`),
+      'The employee directory is one or more JSON-lines files under employees/.',
+    );
+  }
+}
