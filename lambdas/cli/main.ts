@@ -10,6 +10,7 @@ import { registerEvalCommand } from './commands/eval-command.ts';
 import { registerIngestCommand } from './commands/ingest-command.ts';
 import { registerLintCommand } from './commands/lint-command.ts';
 import { registerNewCommand } from './commands/new-command.ts';
+import { registerReportCommand } from './commands/report-command.ts';
 import { registerRunCommand } from './commands/run-command.ts';
 import { registerTestCommand } from './commands/test-command.ts';
 
@@ -27,6 +28,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerNewCommand(program);
   registerDemoCommand(program);
   registerEvalCommand(program);
+  registerReportCommand(program);
   try {
     await program.parseAsync(argv);
   } catch (error) {

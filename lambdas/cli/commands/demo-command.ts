@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { AuditlakeError } from '../../core/errors.ts';
 import { parseCountOption, parseTimeOption } from '../cli-options.ts';
@@ -67,6 +67,14 @@ export function registerDemoCommand(program: Command): void {
       process.stdout.write(
         `\n${summarizeCatch(manifest.groundTruth, report.findings)}\nFindings written to ${options.out}\n`,
       );
+      const { writeInvestigationReport } = await import('../../report/build-report.ts');
+      const { outPath } = await writeInvestigationReport({
+        lakeDir,
+        findingsPath: options.out,
+        outPath: join(dirname(options.out), 'report.html'),
+        queriesDir: options.queries,
+      });
+      process.stdout.write(`Investigation report written to ${outPath}\n`);
       if (problems > 0) process.exitCode = 1;
     });
 }
