@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { AuditlakeError } from '../core/errors.ts';
+import { registerCostCommand } from './commands/cost-command.ts';
 import { registerDemoCommand } from './commands/demo-command.ts';
 import { registerDetectorsCommand } from './commands/detectors-command.ts';
 import { registerEvalCommand } from './commands/eval-command.ts';
@@ -28,6 +29,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerNewCommand(program);
   registerDemoCommand(program);
   registerEvalCommand(program);
+  registerCostCommand(program);
   registerReportCommand(program);
   try {
     await program.parseAsync(argv);
