@@ -8,6 +8,10 @@
  * the same day number in Sydney and in New York, only its instants differ.
  */
 
+import { wallClockOffsetMs, zoneOffsetMs } from '../core/time-zones.ts';
+
+export { isValidTimeZone, zoneOffsetMs } from '../core/time-zones.ts';
+
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
@@ -31,53 +35,6 @@ export function isoWeekday(day: number): number {
   return ((((day + 3) % 7) + 7) % 7) + 1;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-/** True if Intl knows `timeZone` as an IANA zone name. */
-export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    formatterFor(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The zone's offset from UTC at instant `at`, in ms (New York in January: −5 h). */
-export function zoneOffsetMs(at: number, timeZone: string): number {
-  const parts: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(new Date(at))) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  const wall = Date.UTC(
-    parts.year ?? 1970,
-    (parts.month ?? 1) - 1,
-    parts.day ?? 1,
-    parts.hour ?? 0,
-    parts.minute ?? 0,
-    parts.second ?? 0,
-  );
-  return wall - (at - (((at % 1000) + 1000) % 1000));
-}
-
 const conversions = new Map<string, number>();
 
 /**
@@ -91,12 +48,7 @@ export function zonedTimeToUtc(day: number, minuteOfDay: number, timeZone: strin
   const cached = conversions.get(key);
   if (cached !== undefined) return cached;
   const wall = day * DAY_MS + minuteOfDay * MINUTE_MS;
-  // Guess with the offset at the wall time read as UTC, then correct once with the offset at the
-  // guess: two steps settle every case except the gap and overlap hours around a DST change.
-  const firstOffset = zoneOffsetMs(wall, timeZone);
-  let utc = wall - firstOffset;
-  const secondOffset = zoneOffsetMs(utc, timeZone);
-  if (secondOffset !== firstOffset) utc = wall - secondOffset;
+  const utc = wall - wallClockOffsetMs(wall, timeZone);
   if (conversions.size > 100_000) conversions.clear();
   conversions.set(key, utc);
   return utc;

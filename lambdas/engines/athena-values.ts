@@ -4,8 +4,10 @@
  * must equal what the DuckDB engine returns for the same SQL, so findings do not depend on where a
  * detector ran (test/aws/engine-conversion.test.ts holds the two side by side).
  */
+
 import type { Datum } from '@aws-sdk/client-athena';
 import type { ColumnType, SqlValue } from '../core/ports.ts';
+import { isValidTimeZone, wallClockOffsetMs } from '../core/time-zones.ts';
 
 /** What conversion needs of Athena's `ColumnInfo`: its type name. */
 export interface ColumnTypeInfo {
@@ -133,34 +135,5 @@ function zoneOffsetMs(zone: string, local: number): number | undefined {
     const [, sign, hours, minutes] = fixed;
     return (sign === '-' ? -1 : 1) * (Number(hours) * 3_600_000 + Number(minutes) * 60_000);
   }
-  let format: Intl.DateTimeFormat;
-  try {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-  } catch {
-    return undefined;
-  }
-  // The offset at the instant `local - offset` must be `offset`; two rounds settle it, DST included.
-  const offsetAt = (instant: number) => {
-    const parts = Object.fromEntries(format.formatToParts(instant).map((part) => [part.type, part.value]));
-    const wall = Date.UTC(
-      Number(parts.year),
-      Number(parts.month) - 1,
-      Number(parts.day),
-      Number(parts.hour),
-      Number(parts.minute),
-      Number(parts.second),
-    );
-    return wall - Math.floor(instant / 1000) * 1000;
-  };
-  const first = offsetAt(local);
-  return offsetAt(local - first);
+  return isValidTimeZone(zone) ? wallClockOffsetMs(local, zone) : undefined;
 }
