@@ -4,7 +4,7 @@
  * invocation with a message that says what to fix. Empty values count as unset (CDK and consoles
  * write `''` for "nothing").
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -29,4 +29,13 @@ export function requireEnv(env: Env, name: string): string {
   const value = env[name];
   if (value === undefined || value === '') throw new ConfigError(`environment variable ${name} is not set`);
   return value;
+}
+
+/** A whole-number variable of at least `min`, `fallback` when unset; for `parseEnv` schemas. */
+export function wholeNumberEnv(fallback: number, min: number) {
+  return z.coerce
+    .number({ error: 'expected a whole number' })
+    .int({ error: 'expected a whole number' })
+    .min(min, { error: `expected at least ${min}` })
+    .default(fallback);
 }

@@ -2,10 +2,9 @@
  * Reads every `*.sql` file of a detectors folder. A bad file is reported, never fatal for the
  * others: the catalog holds the detectors that parsed and one error per file that did not.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { type Detector, parseDetector } from './detector.ts';
-import { AuditlakeError, DetectorError } from './errors.ts';
+import { AuditlakeError, type DetectorError } from './errors.ts';
+import { readSqlFolder } from './sql-file.ts';
 
 export interface DetectorCatalog {
   readonly detectors: readonly Detector[];
@@ -13,24 +12,8 @@ export interface DetectorCatalog {
 }
 
 export async function loadDetectorCatalog(dir: string): Promise<DetectorCatalog> {
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((name) => name.endsWith('.sql')).sort();
-  } catch {
-    throw new AuditlakeError(`${dir}: cannot read the detectors folder`);
-  }
-  const detectors: Detector[] = [];
-  const errors: DetectorError[] = [];
-  for (const name of names) {
-    const file = join(dir, name);
-    try {
-      detectors.push(parseDetector(file, await readFile(file, 'utf8')));
-    } catch (error) {
-      if (!(error instanceof DetectorError)) throw error;
-      errors.push(error);
-    }
-  }
-  return { detectors, errors };
+  const { items, errors } = await readSqlFolder(dir, parseDetector, 'detectors');
+  return { detectors: items, errors };
 }
 
 /** Picks detectors by id; unknown ids are an error that lists the known ones. */

@@ -6,13 +6,11 @@
  * detector that names a rollup runs, the runner builds the days its windows' baselines need and
  * that do not exist yet.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { z } from 'zod';
 import type { Detector } from './detector.ts';
 import { AuditlakeError, DetectorError } from './errors.ts';
 import { parseSchedule } from './schedule.ts';
-import { readSqlFile } from './sql-file.ts';
+import { readSqlFile, readSqlFolder } from './sql-file.ts';
 import { renderSql } from './sql-params.ts';
 import { type TimeWindow, toDt, windowParams } from './windows.ts';
 
@@ -142,20 +140,6 @@ export interface RollupCatalog {
 
 /** Reads every `*.sql` of a rollups folder; a missing folder is an empty catalog. */
 export async function loadRollupCatalog(dir: string): Promise<RollupCatalog> {
-  const names = await readdir(dir).then(
-    (all) => all.filter((name) => name.endsWith('.sql')).sort(),
-    () => [] as string[],
-  );
-  const rollups: Rollup[] = [];
-  const errors: DetectorError[] = [];
-  for (const name of names) {
-    const file = join(dir, name);
-    try {
-      rollups.push(parseRollup(file, await readFile(file, 'utf8')));
-    } catch (error) {
-      if (!(error instanceof DetectorError)) throw error;
-      errors.push(error);
-    }
-  }
-  return { rollups, errors };
+  const { items, errors } = await readSqlFolder(dir, parseRollup);
+  return { rollups: items, errors };
 }

@@ -3,9 +3,11 @@
  * then one SQL statement. The header is validated with a zod schema; every error is one line
  * naming the file and field. The `id` must equal the file's base name.
  */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
-import { DetectorError } from './errors.ts';
+import { AuditlakeError, DetectorError } from './errors.ts';
 import { hasSqlBody } from './sql-params.ts';
 import { SqlLexError } from './sql-tokens.ts';
 
@@ -48,6 +50,42 @@ export function readSqlFile<Schema extends z.ZodType<{ id: string }>>(
   }
   if (!hasBody) throw new DetectorError(file, 'sql', 'no SELECT after the header');
   return { header: parsed.data, sql, sqlLine };
+}
+
+export interface SqlFolder<T> {
+  readonly items: readonly T[];
+  /** One per file that did not parse: a bad file is reported, never fatal for the others. */
+  readonly errors: readonly DetectorError[];
+}
+
+/**
+ * Parses every `*.sql` file of a folder, in name order. A folder that cannot be read is an error
+ * naming it as the `required` kind of folder (`detectors`), or an empty result when not required.
+ */
+export async function readSqlFolder<T>(
+  dir: string,
+  parse: (file: string, text: string) => T,
+  required?: string,
+): Promise<SqlFolder<T>> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((name) => name.endsWith('.sql')).sort();
+  } catch {
+    if (required === undefined) return { items: [], errors: [] };
+    throw new AuditlakeError(`${dir}: cannot read the ${required} folder`);
+  }
+  const items: T[] = [];
+  const errors: DetectorError[] = [];
+  for (const name of names) {
+    const file = join(dir, name);
+    try {
+      items.push(parse(file, await readFile(file, 'utf8')));
+    } catch (error) {
+      if (!(error instanceof DetectorError)) throw error;
+      errors.push(error);
+    }
+  }
+  return { items, errors };
 }
 
 function splitHeader(file: string, text: string): { yamlText: string; sql: string; sqlLine: number } {

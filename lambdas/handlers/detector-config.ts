@@ -26,7 +26,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { type Env, parseEnv } from '../aws/env.ts';
+import { type Env, parseEnv, wholeNumberEnv } from '../aws/env.ts';
 import { parseDuration } from '../core/duration.ts';
 
 const duration = (fallback: string) =>
@@ -37,13 +37,6 @@ const duration = (fallback: string) =>
       message: 'expected a duration like 15m, 1h or 1d',
     })
     .transform((text) => parseDuration(text) as number);
-
-const whole = (fallback: number, min: number) =>
-  z.coerce
-    .number({ error: 'expected a whole number' })
-    .int({ error: 'expected a whole number' })
-    .min(min, { error: `expected at least ${min}` })
-    .default(fallback);
 
 const envSchema = z.object({
   ATHENA_WORKGROUP: z.string(),
@@ -63,10 +56,10 @@ const envSchema = z.object({
   ROLLUPS_PREFIX: z.string().regex(/\/$/, { error: "expected a prefix ending in '/'" }).default('rollups/'),
   LATE_DATA_DELAY: duration('15m'),
   INITIAL_BACKFILL: duration('1d'),
-  MAX_WINDOWS_PER_RUN: whole(24, 1),
-  MAX_FINDINGS_PER_WINDOW: whole(25, 1),
-  MAX_RESULT_ROWS: whole(10_000, 1),
-  QUERY_SAFETY_MARGIN_SECONDS: whole(30, 0),
+  MAX_WINDOWS_PER_RUN: wholeNumberEnv(24, 1),
+  MAX_FINDINGS_PER_WINDOW: wholeNumberEnv(25, 1),
+  MAX_RESULT_ROWS: wholeNumberEnv(10_000, 1),
+  QUERY_SAFETY_MARGIN_SECONDS: wholeNumberEnv(30, 0),
   AWS_REGION: z.string().optional(),
 });
 

@@ -24,28 +24,21 @@
  * | AWS_REGION                        | region of the Athena console link (set by Lambda)        | no link          |
  */
 import { z } from 'zod';
-import { type Env, parseEnv } from '../aws/env.ts';
+import { type Env, parseEnv, wholeNumberEnv } from '../aws/env.ts';
 import { TICKETING_PROVIDERS } from '../ticketing/ticket-adapter.ts';
 import type { TicketingConfig } from '../ticketing/ticketing-service.ts';
-
-const whole = (fallback: number, min: number) =>
-  z.coerce
-    .number({ error: 'expected a whole number' })
-    .int({ error: 'expected a whole number' })
-    .min(min, { error: `expected at least ${min}` })
-    .default(fallback);
 
 const httpsUrl = z.url({ protocol: /^https?$/, error: 'expected an https:// URL' });
 
 const common = {
   TICKETING_SECRET_ID: z.string(),
-  TICKETING_SECRET_MAX_AGE_SECONDS: whole(300, 0),
+  TICKETING_SECRET_MAX_AGE_SECONDS: wholeNumberEnv(300, 0),
   IDEMPOTENCY_TABLE_NAME: z.string(),
-  IDEMPOTENCY_EXPIRES_DAYS: whole(30, 1),
-  TICKETING_HTTP_ATTEMPTS: whole(3, 1),
-  TICKETING_HTTP_TIMEOUT_MS: whole(10_000, 100),
-  TICKETING_HTTP_BACKOFF_MS: whole(500, 0),
-  TICKETING_HTTP_MAX_DELAY_MS: whole(10_000, 0),
+  IDEMPOTENCY_EXPIRES_DAYS: wholeNumberEnv(30, 1),
+  TICKETING_HTTP_ATTEMPTS: wholeNumberEnv(3, 1),
+  TICKETING_HTTP_TIMEOUT_MS: wholeNumberEnv(10_000, 100),
+  TICKETING_HTTP_BACKOFF_MS: wholeNumberEnv(500, 0),
+  TICKETING_HTTP_MAX_DELAY_MS: wholeNumberEnv(10_000, 0),
   AWS_REGION: z.string().optional(),
 };
 
