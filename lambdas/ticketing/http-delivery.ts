@@ -1,8 +1,9 @@
 /**
  * One JSON POST with retries, for the webhook sink and the ticket adapters: 429, 5xx, timeouts and
  * refused connections are retried following the `RetryPolicy` (honouring Retry-After); any other
- * answer is final. Failures are `DeliveryError`s that say whether a later retry may succeed and
- * carry the provider's own error message (never our request body, which holds evidence).
+ * answer is final, and a 2xx is success even when its body is cut short (the provider has acted;
+ * posting again would act twice). Failures are `DeliveryError`s that say whether a later retry may
+ * succeed and carry the provider's own error message (never our request body, which holds evidence).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuditlakeError } from '../core/errors.ts';
@@ -58,8 +59,12 @@ export async function postJson(
         body: request.body,
         signal: AbortSignal.timeout(timeoutMs),
       });
+      if (response.ok) {
+        // Done on the provider's side: a body cut short must not make us post (and create) again.
+        const body = await response.text().catch(() => '');
+        return { status: response.status, body };
+      }
       const body = await response.text();
-      if (response.ok) return { status: response.status, body };
       failure = new DeliveryError(
         `HTTP ${response.status}`,
         isRetryableStatus(response.status),
