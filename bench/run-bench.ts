@@ -281,7 +281,12 @@ async function handlerStats() {
   const cache = path.join(ROOT, 'node_modules', '.cache', 'auditlake-bench');
   await mkdir(cache, { recursive: true });
   try {
-    for (const name of ['detector-handler', 'ticketing-handler']) {
+    for (const name of [
+      'detector-handler',
+      'ticketing-handler',
+      'stream-validation-handler',
+      'digest-handler',
+    ]) {
       const entry = path.join(ROOT, 'lambdas', 'handlers', `${name}.ts`);
       const code = await bundle(entry);
       const bundled = path.join(cache, `${name}.mjs`);

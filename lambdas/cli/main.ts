@@ -14,6 +14,7 @@ import { registerNewCommand } from './commands/new-command.ts';
 import { registerReportCommand } from './commands/report-command.ts';
 import { registerRunCommand } from './commands/run-command.ts';
 import { registerTestCommand } from './commands/test-command.ts';
+import { registerVerifyCommand } from './commands/verify-command.ts';
 
 export async function main(argv: readonly string[]): Promise<void> {
   const program = new Command('auditlake')
@@ -31,6 +32,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerEvalCommand(program);
   registerCostCommand(program);
   registerReportCommand(program);
+  registerVerifyCommand(program);
   try {
     await program.parseAsync(argv);
   } catch (error) {

@@ -9,6 +9,7 @@ import { mkdir, rm, rmdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { reasonKind, validateEvent } from '../core/audit-event.ts';
 import { AuditlakeError, ConfigError } from '../core/errors.ts';
+import { writeIngestDigest } from '../integrity/ingest-digest.ts';
 import { EventStaging } from './event-staging.ts';
 import { checkInputFiles, readInputFile } from './input-files.ts';
 import type { InputItem } from './input-records.ts';
@@ -20,7 +21,7 @@ export interface IngestOptions {
    * files, read in order; when an event_id repeats, the first occurrence wins.
    */
   readonly files: readonly string[];
-  /** Lake root: `audit_events/`, `quarantine/` and a short-lived `.staging/` go under it. */
+  /** Lake root: `audit_events/`, `quarantine/`, `digests/` and a short-lived `.staging/` go under it. */
   readonly lakeDir: string;
   /** Reference time for rejecting events from the future. @default new Date() */
   readonly now?: Date;
@@ -43,6 +44,8 @@ export interface IngestReport {
   readonly partitions: string[];
   /** Present when something was quarantined. */
   readonly quarantineFile?: string;
+  /** The digest listing the files written, chained to the lake's previous one; present when files were written. */
+  readonly digestFile?: string;
   /** Quarantined records per kind of reason, e.g. `{ "event_time has no Z or offset": 3 }`. */
   readonly reasons: Record<string, number>;
 }
@@ -109,6 +112,8 @@ export async function ingestFiles(options: IngestOptions): Promise<IngestReport>
     const published = await writeFailure(options.lakeDir, () =>
       events.publish(options.lakeDir, `part-${run}`),
     );
+    const digest =
+      published.files.length > 0 ? await digestFailure(options.lakeDir, published.files) : undefined;
     return {
       received,
       accepted: published.accepted,
@@ -117,6 +122,7 @@ export async function ingestFiles(options: IngestOptions): Promise<IngestReport>
       files: inputs.length,
       partitions: published.partitions,
       ...(quarantineFile ? { quarantineFile } : {}),
+      ...(digest ? { digestFile: join(options.lakeDir, digest.path) } : {}),
       reasons,
     };
   } catch (error) {
@@ -140,6 +146,19 @@ async function writeFailure<T>(lakeDir: string, work: () => Promise<T>): Promise
     throw new AuditlakeError(`could not write events to the lake at ${lakeDir}: ${message}`, {
       cause: error,
     });
+  }
+}
+
+/** The events are in the lake by now: say so, so the person knows verify will call them unlisted. */
+async function digestFailure(lakeDir: string, files: readonly string[]) {
+  try {
+    return await writeIngestDigest(lakeDir, files);
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new AuditlakeError(
+      `wrote ${files.length} files to the lake at ${lakeDir} but not their digest (auditlake verify will report them): ${message}`,
+      { cause: error },
+    );
   }
 }
 

@@ -20,6 +20,7 @@ export function registerIngestCommand(program: Command): void {
         `accepted     ${report.accepted}`,
         `quarantined  ${report.quarantined}${report.quarantineFile ? `  → ${report.quarantineFile}` : ''}`,
         `duplicates   ${report.duplicates}`,
+        ...(report.digestFile ? [`digest       → ${report.digestFile}`] : []),
         ...Object.entries(report.reasons).map(([reason, count]) => `  ${count} × ${reason}`),
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
