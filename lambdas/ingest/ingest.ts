@@ -74,6 +74,8 @@ export async function ingestFiles(options: IngestOptions): Promise<IngestReport>
   let received = 0;
   let bytesRead = 0;
   let staging: EventStaging | undefined;
+  // Once events are in the lake their quarantined siblings stay too, whatever fails after.
+  let published = false;
   try {
     const events = await writeFailure(options.lakeDir, async () => {
       await mkdir(stagingDir, { recursive: true });
@@ -109,24 +111,22 @@ export async function ingestFiles(options: IngestOptions): Promise<IngestReport>
       });
     }
     const quarantineFile = await quarantine.close();
-    const published = await writeFailure(options.lakeDir, () =>
-      events.publish(options.lakeDir, `part-${run}`),
-    );
-    const digest =
-      published.files.length > 0 ? await digestFailure(options.lakeDir, published.files) : undefined;
+    const written = await writeFailure(options.lakeDir, () => events.publish(options.lakeDir, `part-${run}`));
+    published = true;
+    const digest = written.files.length > 0 ? await digestFailure(options.lakeDir, written.files) : undefined;
     return {
       received,
-      accepted: published.accepted,
+      accepted: written.accepted,
       quarantined: quarantine.written,
-      duplicates: events.appended - published.accepted,
+      duplicates: events.appended - written.accepted,
       files: inputs.length,
-      partitions: published.partitions,
+      partitions: written.partitions,
       ...(quarantineFile ? { quarantineFile } : {}),
       ...(digest ? { digestFile: join(options.lakeDir, digest.path) } : {}),
       reasons,
     };
   } catch (error) {
-    await quarantine.discard();
+    if (!published) await quarantine.discard();
     throw error;
   } finally {
     staging?.close();

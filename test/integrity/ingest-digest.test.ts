@@ -41,6 +41,21 @@ describe('the digest ingest writes', () => {
     expect((await tmp.lakeFiles()).filter((file) => file.startsWith('digests/'))).toHaveLength(1);
   });
 
+  it('keeps the events and the quarantine file when the digest cannot be written, and says so', async () => {
+    await mkdir(tmp.lake, { recursive: true });
+    // A file where the digests folder belongs: the digest write fails after the events are published.
+    await writeFile(join(tmp.lake, 'digests'), 'not a folder');
+    const file = await tmp.write('a.jsonl', `${jsonl(rawEvent({ event_id: 'e1' }))}{"broken":\n`);
+
+    await expect(ingestFiles({ files: [file], lakeDir: tmp.lake, now: NOW })).rejects.toThrow(
+      /^wrote 1 files to the lake at .* but not their digest/,
+    );
+
+    const files = await tmp.lakeFiles();
+    expect(files.filter((name) => name.startsWith('audit_events/'))).toHaveLength(1);
+    expect(files.filter((name) => name.startsWith('quarantine/'))).toHaveLength(1);
+  });
+
   it('chains concurrent ingests one after the other instead of forking', async () => {
     await Promise.all([
       ingestEvents('a.jsonl', 'a1'),
