@@ -1,14 +1,22 @@
 /**
  * The `queries/` folder is the registry of what gets deployed: every detector file becomes a
  * typed `Detector` (its header drives its schedule), every rollup file a rollup table whose
- * columns its SQL defines. Parsed once
- * at synth, with the runtime's own parsers; any bad file stops the synth with all problems listed.
+ * columns its SQL defines. Parsed once at synth, with the runtime's own parsers; any bad file
+ * stops the synth with every problem listed, one line each naming the file and field (see
+ * "Broken detector files" in docs/detectors.md for why it stops rather than skips).
+ * Checked here too, because the detector Lambda would otherwise meet them only at run time:
+ * every `:name` in a detector's SQL renders, and `suppressions.yaml` parses (the bundled file is
+ * read by every invocation, so a broken one would stop every detector).
  */
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Detector } from '../lambdas/core/detector.ts';
 import { loadDetectorCatalog } from '../lambdas/core/detector-catalog.ts';
+import { paramsForWindow } from '../lambdas/core/detector-params.ts';
 import { ConfigError } from '../lambdas/core/errors.ts';
 import { loadRollupCatalog, type Rollup } from '../lambdas/core/rollup.ts';
+import { ParamError, renderSql } from '../lambdas/core/sql-params.ts';
+import { parseSuppressions } from '../lambdas/core/suppressions.ts';
 import { describeRollupTables, type RollupTable } from './rollup-columns.ts';
 
 export interface QueriesRegistry {
@@ -27,6 +35,8 @@ export async function loadQueriesRegistry(queriesDir: string): Promise<QueriesRe
   const problems = [...detectorCatalog.errors, ...rollupCatalog.errors].map((error) => error.message);
   const rollupIds = new Set(rollupCatalog.rollups.map((rollup) => rollup.id));
   for (const detector of detectorCatalog.detectors) {
+    const unrenderable = renderProblem(detector);
+    if (unrenderable) problems.push(unrenderable);
     for (const id of detector.rollups) {
       if (!rollupIds.has(id))
         problems.push(`${detector.file}: rollups: "${id}" is not in ${join(queriesDir, 'rollups')}`);
@@ -36,6 +46,8 @@ export async function loadQueriesRegistry(queriesDir: string): Promise<QueriesRe
   for (const [index, table] of tables.entries()) {
     if (tables.indexOf(table) !== index) problems.push(`two rollups fill the table ${table}`);
   }
+  const suppressions = await suppressionsProblem(join(queriesDir, 'suppressions.yaml'));
+  if (suppressions) problems.push(suppressions);
   if (problems.length > 0) {
     throw new ConfigError(`the queries folder ${queriesDir} has problems:\n  ${problems.join('\n  ')}`);
   }
@@ -45,4 +57,37 @@ export async function loadQueriesRegistry(queriesDir: string): Promise<QueriesRe
     rollups: rollupCatalog.rollups,
     rollupTables: await describeRollupTables(rollupCatalog.rollups),
   };
+}
+
+/** A `:name` the SQL uses that no header parameter or built-in provides, as one line naming the file. */
+function renderProblem(detector: Detector): string | undefined {
+  // Any window will do: only which names exist matters, not their values.
+  const end = Date.UTC(2026, 0, 1);
+  const window = { start: new Date(end - detector.windowMs), end: new Date(end) };
+  try {
+    renderSql(detector.sql, paramsForWindow(detector, window));
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof ParamError)) throw error;
+    const line = error.line === undefined ? '' : ` (line ${detector.sqlLine + error.line - 1})`;
+    return `${detector.file}: sql: ${error.message}${line}`;
+  }
+}
+
+/** The suppressions file's first problem, as its one line; a missing file holds no suppressions. */
+async function suppressionsProblem(file: string): Promise<string | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    return `${file}: cannot read the suppressions file`;
+  }
+  try {
+    parseSuppressions(file, text);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return error.message;
+  }
 }

@@ -228,10 +228,12 @@ function optionalString(record: Readonly<Record<string, unknown>>, field: string
   return isBlank(value) ? null : checkedString(field, value);
 }
 
+// Every Unicode control character (C0, DEL, C1). C1 ones matter as much as ESC: some terminals
+// read U+009B as the start of an escape sequence, and the finding table prints actor ids.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
-const CONTROL = /[\u0000-\u001f]/;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: details may hold tab, LF and CR (JSON whitespace).
-const CONTROL_IN_DETAILS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+const CONTROL_IN_DETAILS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 // With the u flag this matches only surrogates that are not part of a pair.
 const LONE_SURROGATE = /[\ud800-\udfff]/u;
 

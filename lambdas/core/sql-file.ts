@@ -111,10 +111,45 @@ function baseName(file: string): string {
   return name.replace(/\.sql$/, '');
 }
 
-/** One readable phrase for a zod issue: "is required (string)", "unknown field(s) x", or zod's message. */
+/**
+ * One readable phrase for a zod issue: "is required (string)" for a missing value, "expected
+ * string, got number" for a value of the wrong type, "unknown field(s) x", or zod's message.
+ */
 export function describeZodIssue(issue: z.core.$ZodIssue | undefined): string {
   if (!issue) return 'is invalid';
   if (issue.code === 'unrecognized_keys') return `unknown field(s) ${issue.keys.join(', ')}`;
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `is required (${issue.expected})`;
+  const wrongType = typeMismatch(issue);
+  if (wrongType) {
+    const expected = wrongType.expected.join(' or ');
+    if (wrongType.received === 'undefined') return `is required (${expected})`;
+    // A custom message (e.g. what a parameter may hold) says more than the list of types.
+    if (issue.code === 'invalid_type' || issue.message === 'Invalid input')
+      return `expected ${expected}, got ${wrongType.received}`;
+  }
   return issue.message;
+}
+
+/**
+ * The types expected and the type received, for a value of the wrong type or one missing (also
+ * under a union of types, such as a date given as text or as a YAML date). Zod issues do not carry
+ * the input unless asked to, so the received type is read from zod's own message.
+ */
+function typeMismatch(
+  issue: z.core.$ZodIssue,
+): { readonly expected: string[]; readonly received: string } | undefined {
+  const received = (message: string) => / received (\w+)$/.exec(message)?.[1];
+  if (issue.code === 'invalid_type') {
+    const got = received(issue.message);
+    return got === undefined ? undefined : { expected: [issue.expected], received: got };
+  }
+  if (issue.code !== 'invalid_union') return undefined;
+  const branches = issue.errors.map((errors) => (errors.length === 1 ? errors[0] : undefined));
+  const expected: string[] = [];
+  let got: string | undefined;
+  for (const branch of branches) {
+    if (branch?.code !== 'invalid_type' || branch.path.length > 0) return undefined;
+    expected.push(branch.expected);
+    got = received(branch.message);
+  }
+  return got === undefined ? undefined : { expected: [...new Set(expected)], received: got };
 }

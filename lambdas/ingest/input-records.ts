@@ -123,10 +123,91 @@ class JsonlParser implements RecordParser {
       );
       return;
     }
+    const repeated = repeatedTopLevelKey(text, Object.keys(values).length);
+    if (repeated !== undefined) {
+      // JSON.parse keeps the last value without a word; other readers of the same line keep the
+      // first, so which actor or time the source meant is unknown. A name outside the contract is
+      // quoted (and so left out of the report's reason counts) like any other value from the input.
+      const name = KNOWN_COLUMNS.includes(repeated) ? repeated : printable(repeated);
+      emit({
+        kind: 'rejected',
+        line: line.number,
+        field: repeated,
+        reason: `field ${name} appears more than once in the object`,
+        raw: text,
+      });
+      return;
+    }
     emit({ kind: 'record', line: line.number, values: values as Record<string, unknown>, raw: text });
   }
 
   end(): void {}
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+
+/**
+ * The first field named twice at the top level of `text`, the JSON text of an object that has
+ * `keyCount` distinct keys. A key is followed by a colon, and a colon outside strings at depth 1
+ * only follows a key, so counting those colons is a cheap check; names are decoded only when the
+ * count shows a repeat.
+ */
+export function repeatedTopLevelKey(text: string, keyCount: number): string | undefined {
+  if (topLevelColons(text) === keyCount) return undefined;
+  const seen = new Set<string>();
+  let repeated: string | undefined;
+  let lastString = -1;
+  scanTopLevel(text, (at, stringStart) => {
+    if (stringStart !== undefined) lastString = stringStart;
+    else if (repeated === undefined && text.charCodeAt(at) === COLON) {
+      const name = JSON.parse(text.slice(lastString, at).trimEnd()) as string;
+      if (seen.has(name)) repeated = name;
+      seen.add(name);
+    }
+  });
+  return repeated;
+}
+
+/** The same walk as `scanTopLevel`, inlined: it runs for every line. */
+function topLevelColons(text: string): number {
+  let depth = 0;
+  let colons = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === QUOTE) i = closingQuote(text, i);
+    else if (code === 0x7b || code === 0x5b) depth++;
+    else if (code === 0x7d || code === 0x5d) depth--;
+    else if (code === COLON && depth === 1) colons++;
+  }
+  return colons;
+}
+
+/** Index of the quote that closes the string opened at `open` (text.length if none). */
+function closingQuote(text: string, open: number): number {
+  // indexOf jumps through the string natively; a quote after an odd run of backslashes is escaped.
+  for (let at = text.indexOf('"', open + 1); at >= 0; at = text.indexOf('"', at + 1)) {
+    let backslashes = 0;
+    while (text.charCodeAt(at - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return at;
+  }
+  return text.length;
+}
+
+/** Calls `visit` for each character outside strings at depth 1, and with `stringStart` after each string there. */
+function scanTopLevel(text: string, visit: (at: number, stringStart?: number) => void): void {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === QUOTE) {
+      const start = i;
+      i = closingQuote(text, i);
+      if (depth === 1) visit(i, start);
+    } else if (code === 0x7b || code === 0x5b) depth++;
+    else if (code === 0x7d || code === 0x5d) depth--;
+    else if (depth === 1) visit(i);
+  }
 }
 
 const KNOWN_COLUMNS: readonly string[] = [
@@ -183,7 +264,7 @@ function checkHeader(file: string, line: number, fields: readonly string[]): str
     if (!KNOWN_COLUMNS.includes(name)) {
       throw new InputFileError(
         file,
-        `line ${line}: header column ${JSON.stringify(name.slice(0, 40))} is not a column of ${AUDIT_EVENTS_TABLE} (known: ${KNOWN_COLUMNS.join(', ')})`,
+        `line ${line}: header column ${printable(name)} is not a column of ${AUDIT_EVENTS_TABLE} (known: ${KNOWN_COLUMNS.join(', ')})`,
       );
     }
     if (seen.has(name)) throw new InputFileError(file, `line ${line}: header names column ${name} twice`);
@@ -194,4 +275,18 @@ function checkHeader(file: string, line: number, fields: readonly string[]): str
     throw new InputFileError(file, `line ${line}: header has no ${missing.join(', ')} column (required)`);
   }
   return names;
+}
+
+/**
+ * A name from the input, quoted for a message the CLI prints to a terminal: at most 40 characters,
+ * JSON escapes C0 controls such as ESC, and DEL and C1 controls (U+009B starts an escape sequence
+ * on some terminals) are escaped the same way.
+ */
+function printable(text: string): string {
+  const chars = Array.from(text);
+  const shown = chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : text;
+  return JSON.stringify(shown).replace(
+    /[\u007f-\u009f]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

@@ -58,6 +58,11 @@ describe('parseDetector', () => {
       'queries/detectors/t.sql: runbook: is required (string)',
     ],
     [
+      'a field of the wrong type, which is not called missing',
+      detectorText({ title: 5 }),
+      'queries/detectors/t.sql: title: expected string, got number',
+    ],
+    [
       'an unknown field',
       detectorText({ severty: 'high' }),
       'queries/detectors/t.sql: header: unknown field(s) severty',

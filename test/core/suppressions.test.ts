@@ -61,6 +61,11 @@ describe('suppressions', () => {
       'entry 1: reason: is required (string)',
     ],
     [
+      'an entry without an expiry',
+      '- { actor: a, reason: r, owner: o }',
+      'entry 1: expires: is required (string or date)',
+    ],
+    [
       'an entry for nobody',
       '- { reason: r, owner: o, expires: 2026-01-01 }',
       'entry 1: needs a detector, an actor, or both',

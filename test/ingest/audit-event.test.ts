@@ -208,6 +208,12 @@ describe('validateEvent', () => {
       });
     });
 
+    it('rejects a C1 control character in details text, which JSON whitespace never is', () => {
+      expect(reject(rawEvent({ details: '{"note":"next\u0085line"}' })).reason).toBe(
+        'details contains a control character (U+0085)',
+      );
+    });
+
     it('rejects a NUL byte even in details', () => {
       expect(reject(rawEvent({ details: '{"a":1}\u0000' })).reason).toBe(
         'details contains a control character (U+0000)',
@@ -220,6 +226,8 @@ describe('validateEvent', () => {
     ['a tab', 'emp\t0042', 'U+0009'],
     ['a newline', 'emp\n0042', 'U+000A'],
     ['an escape', 'emp\u001b[31m', 'U+001B'],
+    ['a DEL', 'emp\u007f0042', 'U+007F'],
+    ['a C1 control sequence introducer', 'emp\u009b2J', 'U+009B'],
   ])('rejects %s in a plain string field', (_, value, code) => {
     expect(reject(rawEvent({ actor_id: value }))).toMatchObject({
       field: 'actor_id',
