@@ -1,8 +1,11 @@
 /**
  * How events get into the lake. Streaming producers `PutRecordBatch` JSON events (the
- * docs/schema.md contract) to a Direct PUT Firehose stream, which converts them to Parquet with
- * the `audit_events` Glue schema and writes `audit_events/dt=<UTC day of event_time>/`; records it
- * cannot convert go to `ingest-errors/<error type>/dt=<day>/`. Batch producers run `auditlake
+ * docs/schema.md contract) to a Direct PUT Firehose stream. Its transformation Lambda (the stream
+ * validator, `lambdas/handlers/stream-validation-handler.ts`) applies the same contract as
+ * `auditlake ingest`: accepted events go on normalized (UTC `event_time`) with their `dt`, the rest
+ * are written with their reasons to `quarantine/stream/dt=<day>/`. Firehose converts what passed
+ * to Parquet with the `audit_events` Glue schema and writes `audit_events/dt=<UTC day of
+ * event_time>/`; records it cannot process or convert go to `ingest-errors/<error type>/dt=<day>/`. Batch producers run `auditlake
  * ingest` and upload the Parquet partitions it writes. Each path comes with a managed policy to
  * attach to the producer's role; neither grants reading or deleting anything.
  */
@@ -13,6 +16,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { AuditlakeFunction } from './auditlake-function.ts';
 import type { LakeCatalog } from './lake-catalog.ts';
 import { LAKE_PREFIXES } from './lake-layout.ts';
 import { AUDIT_EVENTS_TABLE } from './lake-tables.ts';
@@ -23,6 +27,10 @@ export interface AuditIngestionProps {
   /** The bucket's KMS key: Firehose encrypts what it writes with it. */
   readonly key: kms.IKey;
   readonly catalog: LakeCatalog;
+  /** Absolute path of lambdas/handlers/stream-validation-handler.ts. */
+  readonly validatorEntry: string;
+  /** Absolute path of the repository root the validator is bundled from. */
+  readonly projectRoot: string;
   /**
    * Seconds Firehose buffers before writing a file (60–900; the buffer is also closed at 128 MiB).
    * @default 300
@@ -40,11 +48,8 @@ export interface AuditIngestionProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-/**
- * The `dt` of a record: the date part of `event_time`, which producers send in UTC (`…Z`), as
- * `auditlake ingest` writes it. Firehose runs JQ 1.6.
- */
-export const DT_EXTRACTION_QUERY = '{dt: .event_time[0:10]}';
+/** Where the stream validator writes rejected records, one JSON-lines object per batch. */
+export const STREAM_QUARANTINE_PREFIX = `${LAKE_PREFIXES.quarantine}stream/`;
 
 /** Where batch uploads may put files: Parquet partitions of audit_events only. */
 const BATCH_EVENTS_PATTERN = `${LAKE_PREFIXES.auditEvents}dt=*/*.parquet`;
@@ -61,6 +66,8 @@ export class AuditIngestion extends Construct {
   /** Attach to whoever uploads `auditlake ingest` output and the employee directory: put-only. */
   public readonly batchUploadPolicy: iam.ManagedPolicy;
   public readonly errorLogGroup: logs.LogGroup;
+  /** Firehose's transformation Lambda: validates, normalizes and partitions each record. */
+  public readonly validator: AuditlakeFunction;
 
   constructor(scope: Construct, id: string, props: AuditIngestionProps) {
     super(scope, id);
@@ -78,6 +85,33 @@ export class AuditIngestion extends Construct {
       removalPolicy,
     });
     const logStream = this.errorLogGroup.addStream('S3Delivery');
+
+    this.validator = new AuditlakeFunction(this, 'Validator', {
+      entry: props.validatorEntry,
+      projectRoot: props.projectRoot,
+      description: 'auditlake: validates streamed audit events; quarantines the rest with reasons',
+      environment: {
+        LAKE_BUCKET: props.bucket.bucketName,
+        QUARANTINE_PREFIX: STREAM_QUARANTINE_PREFIX,
+        LAKE_KMS_KEY_ID: props.key.keyArn,
+      },
+      // Firehose waits at most this long per batch before retrying it.
+      timeout: Duration.minutes(1),
+      ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
+      removalPolicy,
+    });
+    const validatorRole = this.validator.role;
+    s3.BucketGrants.fromBucket(props.bucket).actionsOnObjectKeys(
+      validatorRole,
+      `${STREAM_QUARANTINE_PREFIX}*`,
+      's3:PutObject',
+    );
+    props.key.grant(validatorRole, 'kms:GenerateDataKey');
+    acknowledgeWildcardResource(
+      validatorRole.node.findChild('DefaultPolicy'),
+      props.bucket.arnForObjects(`${STREAM_QUARANTINE_PREFIX}*`),
+      'The validator writes one quarantine object per Firehose batch under quarantine/stream/dt=<day>/.',
+    );
 
     this.deliveryRole = new iam.Role(this, 'DeliveryRole', {
       description: 'auditlake Firehose: converts audit events to Parquet and writes them to the lake',
@@ -112,6 +146,11 @@ export class AuditIngestion extends Construct {
       ],
     });
     const logGrant = this.errorLogGroup.grantWrite(this.deliveryRole);
+    const invokeGrant = iam.Grant.addToPrincipal({
+      grantee: this.deliveryRole,
+      actions: ['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration'],
+      resourceArns: [this.validator.function.functionArn],
+    });
 
     this.deliveryStream = new firehose.CfnDeliveryStream(this, 'DeliveryStream', {
       deliveryStreamType: 'DirectPut',
@@ -119,7 +158,7 @@ export class AuditIngestion extends Construct {
       extendedS3DestinationConfiguration: {
         bucketArn: props.bucket.bucketArn,
         roleArn: this.deliveryRole.roleArn,
-        prefix: `${LAKE_PREFIXES.auditEvents}dt=!{partitionKeyFromQuery:dt}/`,
+        prefix: `${LAKE_PREFIXES.auditEvents}dt=!{partitionKeyFromLambda:dt}/`,
         errorOutputPrefix: `${LAKE_PREFIXES.ingestErrors}!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/`,
         fileExtension: '.parquet',
         // Format conversion needs at least 64 MiB; the interval bounds how late data lands.
@@ -139,10 +178,13 @@ export class AuditIngestion extends Construct {
           enabled: true,
           processors: [
             {
-              type: 'MetadataExtraction',
+              // The validator returns each accepted record's `dt` as its partition key.
+              type: 'Lambda',
               parameters: [
-                { parameterName: 'MetadataExtractionQuery', parameterValue: DT_EXTRACTION_QUERY },
-                { parameterName: 'JsonParsingEngine', parameterValue: 'JQ-1.6' },
+                { parameterName: 'LambdaArn', parameterValue: this.validator.function.functionArn },
+                { parameterName: 'BufferSizeInMBs', parameterValue: '1' },
+                { parameterName: 'BufferIntervalInSeconds', parameterValue: '60' },
+                { parameterName: 'NumberOfRetries', parameterValue: '3' },
               ],
             },
           ],
@@ -165,7 +207,7 @@ export class AuditIngestion extends Construct {
       },
     });
     // Firehose checks its role's permissions, and the Glue table, when the stream is created.
-    for (const grant of [...deliveryGrants, bucketGrant, keyGrant, glueGrant, logGrant]) {
+    for (const grant of [...deliveryGrants, bucketGrant, keyGrant, glueGrant, logGrant, invokeGrant]) {
       grant.applyBefore(this.deliveryStream);
     }
     const auditEvents = props.catalog.tables.get(AUDIT_EVENTS_TABLE);

@@ -14,6 +14,8 @@ export const LAKE_PREFIXES = {
   findings: 'findings/',
   /** `flooded/dt=…/detector=<id>/…jsonl`: full lists behind flood-control summary findings. */
   flooded: 'flooded/',
+  /** `quarantine/stream/dt=…/<batch>.jsonl`: streamed records the validator rejected, with reasons. */
+  quarantine: 'quarantine/',
   /** Records Firehose could not convert or deliver, by error type and day. */
   ingestErrors: 'ingest-errors/',
 } as const;

@@ -170,7 +170,60 @@ export class Operations extends Construct {
           'Firehose could not convert audit events to Parquet; they are under ingest-errors/ in the lake.',
         ),
       );
+      alarm('IngestionValidationFailuresAlarm', {
+        metric: new cloudwatch.Metric({
+          namespace: 'AWS/Firehose',
+          metricName: 'ExecuteProcessing.Success',
+          dimensionsMap: { DeliveryStreamName: props.deliveryStreamName },
+          statistic: 'Minimum',
+          period: Duration.minutes(5),
+        }),
+        alarmDescription:
+          'The stream validator Lambda failed on a Firehose batch; after retries the batch goes to ingest-errors/processing-failed/ unvalidated.',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      alarm(
+        'IngestionQuarantineAlarm',
+        anyOf(
+          new cloudwatch.Metric({
+            namespace: METRICS_NAMESPACE,
+            metricName: 'StreamRecordsQuarantined',
+            dimensionsMap: { service: POWERTOOLS_SERVICE },
+            statistic: 'Sum',
+            period: Duration.hours(1),
+          }),
+          'The stream validator quarantined audit events (malformed or hostile input from a producer); see quarantine/stream/ in the lake.',
+        ),
+      );
     }
+    // The digest chain is only evidence while it keeps growing: alarm on failures and on silence.
+    const digestFailed = (statistic: string, period: Duration) =>
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'DigestFailed',
+        dimensionsMap: { service: POWERTOOLS_SERVICE },
+        statistic,
+        period,
+      });
+    alarm(
+      'DigestFailuresAlarm',
+      anyOf(
+        digestFailed('Sum', Duration.hours(1)),
+        'The digest Lambda could not extend the lake digest chain (docs/tamper-evidence.md); see its log.',
+      ),
+    );
+    alarm('DigestMissingAlarm', {
+      metric: digestFailed('SampleCount', Duration.hours(3)),
+      alarmDescription:
+        'No digest run reported in 3 hours: the hourly digest schedule or Lambda is not running, so new audit files are not being chained.',
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
     for (const detectorId of props.detectorIds) {
       const name = pascalCase(detectorId);
       alarm(`${name}LagAlarm`, {

@@ -108,40 +108,48 @@ class JsonlParser implements RecordParser {
         );
       }
     }
-    let values: unknown;
-    try {
-      values = JSON.parse(text);
-    } catch (error) {
-      const position = /position (\d+)/.exec(error instanceof Error ? error.message : '');
-      reject(`line is not valid JSON${position ? ` (at character ${position[1]})` : ''}`, text);
+    const parsed = parseJsonRecord(text);
+    if ('reason' in parsed) {
+      emit({ kind: 'rejected', line: line.number, field: parsed.field, reason: parsed.reason, raw: text });
       return;
     }
-    if (typeof values !== 'object' || values === null || Array.isArray(values)) {
-      reject(
-        `line is not a JSON object (got ${Array.isArray(values) ? 'array' : values === null ? 'null' : typeof values})`,
-        text,
-      );
-      return;
-    }
-    const repeated = repeatedTopLevelKey(text, Object.keys(values).length);
-    if (repeated !== undefined) {
-      // JSON.parse keeps the last value without a word; other readers of the same line keep the
-      // first, so which actor or time the source meant is unknown. A name outside the contract is
-      // quoted (and so left out of the report's reason counts) like any other value from the input.
-      const name = KNOWN_COLUMNS.includes(repeated) ? repeated : printable(repeated);
-      emit({
-        kind: 'rejected',
-        line: line.number,
-        field: repeated,
-        reason: `field ${name} appears more than once in the object`,
-        raw: text,
-      });
-      return;
-    }
-    emit({ kind: 'record', line: line.number, values: values as Record<string, unknown>, raw: text });
+    emit({ kind: 'record', line: line.number, values: parsed.values, raw: text });
   }
 
   end(): void {}
+}
+
+/**
+ * One JSON text as a record, or why it is not one: not JSON, not an object, or an object that
+ * names a field twice. Shared by `auditlake ingest` (per line) and the stream validator (per
+ * Firehose record), so both paths reject the same input with the same reason.
+ */
+export function parseJsonRecord(
+  text: string,
+): { readonly values: Record<string, unknown> } | { readonly field: string; readonly reason: string } {
+  let values: unknown;
+  try {
+    values = JSON.parse(text);
+  } catch (error) {
+    const position = /position (\d+)/.exec(error instanceof Error ? error.message : '');
+    return {
+      field: RECORD_FIELD,
+      reason: `line is not valid JSON${position ? ` (at character ${position[1]})` : ''}`,
+    };
+  }
+  if (typeof values !== 'object' || values === null || Array.isArray(values)) {
+    const got = Array.isArray(values) ? 'array' : values === null ? 'null' : typeof values;
+    return { field: RECORD_FIELD, reason: `line is not a JSON object (got ${got})` };
+  }
+  const repeated = repeatedTopLevelKey(text, Object.keys(values).length);
+  if (repeated !== undefined) {
+    // JSON.parse keeps the last value without a word; other readers of the same line keep the
+    // first, so which actor or time the source meant is unknown. A name outside the contract is
+    // quoted (and so left out of the report's reason counts) like any other value from the input.
+    const name = KNOWN_COLUMNS.includes(repeated) ? repeated : printable(repeated);
+    return { field: repeated, reason: `field ${name} appears more than once in the object` };
+  }
+  return { values: values as Record<string, unknown> };
 }
 
 const QUOTE = 0x22;

@@ -1,10 +1,11 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { describe, expect, it } from 'vitest';
-import { AuditIngestion, DT_EXTRACTION_QUERY } from '../../infra/constructs/audit-ingestion.ts';
+import { AuditIngestion } from '../../infra/constructs/audit-ingestion.ts';
 import { LakeCatalog } from '../../infra/constructs/lake-catalog.ts';
-import { constructStack, logicalIdOf, Template } from './support/infra-app.ts';
+import { constructStack, HANDLER_SOURCES, logicalIdOf, PROJECT_ROOT, Template } from './support/infra-app.ts';
 
 function synth(bufferSeconds?: number) {
   const stack = constructStack();
@@ -15,6 +16,8 @@ function synth(bufferSeconds?: number) {
     bucket,
     key,
     catalog,
+    validatorEntry: `${PROJECT_ROOT}/lambdas/handlers/stream-validation-handler.ts`,
+    projectRoot: HANDLER_SOURCES.projectRoot,
     ...(bufferSeconds === undefined ? {} : { bufferSeconds }),
   });
   return { stack, bucket, key, catalog, ingestion, template: Template.fromStack(stack) };
@@ -42,27 +45,50 @@ describe('AuditIngestion', () => {
     });
   });
 
-  it('partitions by the UTC day of event_time and sends failures to an error prefix', () => {
-    const { template } = synth();
+  it('runs every record through the validator, which partitions by the UTC day of event_time', () => {
+    const { ingestion, template } = synth();
 
     template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
       ExtendedS3DestinationConfiguration: Match.objectLike({
-        Prefix: 'audit_events/dt=!{partitionKeyFromQuery:dt}/',
+        Prefix: 'audit_events/dt=!{partitionKeyFromLambda:dt}/',
         ErrorOutputPrefix: 'ingest-errors/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/',
         DynamicPartitioningConfiguration: Match.objectLike({ Enabled: true }),
         ProcessingConfiguration: {
           Enabled: true,
           Processors: [
             {
-              Type: 'MetadataExtraction',
+              Type: 'Lambda',
               Parameters: Match.arrayWith([
-                { ParameterName: 'MetadataExtractionQuery', ParameterValue: DT_EXTRACTION_QUERY },
+                {
+                  ParameterName: 'LambdaArn',
+                  ParameterValue: { 'Fn::GetAtt': [logicalIdOf(ingestion.validator.function), 'Arn'] },
+                },
               ]),
             },
           ],
         },
       }),
     });
+  });
+
+  it('lets Firehose invoke the validator, and the validator write only the stream quarantine', () => {
+    const { ingestion, stack } = synth();
+    const delivery = JSON.stringify(
+      stack.resolve((ingestion.deliveryRole.node.findChild('DefaultPolicy') as iam.Policy).document.toJSON()),
+    );
+    expect(delivery).toContain('lambda:InvokeFunction');
+    expect(delivery).toContain(logicalIdOf(ingestion.validator.function));
+
+    const validator = stack.resolve(
+      (ingestion.validator.role.node.findChild('DefaultPolicy') as iam.Policy).document.toJSON(),
+    ).Statement as { Action: string | string[]; Resource: unknown }[];
+    const actions = validator.flatMap((statement) => [statement.Action].flat()).sort();
+    // Besides its own log group and tracing (every auditlake function has those).
+    expect(actions.filter((action) => !/^(logs|xray):/.test(action))).toEqual([
+      'kms:GenerateDataKey',
+      's3:PutObject',
+    ]);
+    expect(JSON.stringify(validator)).toContain('/quarantine/stream/*');
   });
 
   it('encrypts what it writes with the lake key and buffers five minutes by default', () => {

@@ -191,6 +191,35 @@ describe('operations', () => {
     }
   });
 
+  it('alarms when the stream validator fails a batch or quarantines records', () => {
+    expect(alarmsOn('ExecuteProcessing.Success').map((alarm) => alarm.Properties)).toEqual([
+      expect.objectContaining({
+        Statistic: 'Minimum',
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+      }),
+    ]);
+    expect(alarmsOn('StreamRecordsQuarantined').map((alarm) => alarm.Properties)).toEqual([
+      expect.objectContaining({ Namespace: 'auditlake', Threshold: 1 }),
+    ]);
+  });
+
+  it('alarms when the digest chain stops growing: a failed run, or no run for three hours', () => {
+    const digest = alarmsOn('DigestFailed').map((alarm) => alarm.Properties);
+    expect(digest).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Statistic: 'Sum', ComparisonOperator: 'GreaterThanOrEqualToThreshold' }),
+        expect.objectContaining({
+          Statistic: 'SampleCount',
+          Period: 10_800,
+          ComparisonOperator: 'LessThanThreshold',
+          TreatMissingData: 'breaching',
+        }),
+      ]),
+    );
+    expect(digest).toHaveLength(2);
+  });
+
   it('alarms on schedule target failures', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Metrics: Match.arrayWith([
