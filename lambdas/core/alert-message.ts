@@ -34,9 +34,19 @@ export interface AlertMessage {
   readonly json: string;
 }
 
+/**
+ * The investigation report of the finding's window, as the alert names it: where it was written
+ * (the S3 object, linked through the console, never a presigned URL), or that it could not be.
+ */
+export type ReportStatus =
+  | { readonly written: true; readonly bucket: string; readonly key: string }
+  | { readonly written: false };
+
 export interface AlertMessageOptions {
-  /** Region of the Athena console the email links to; no link when absent. */
+  /** Region of the Athena and S3 consoles the email links to; no links when absent. */
   readonly consoleRegion?: string;
+  /** The window's investigation report; no report section when absent (no report is built). */
+  readonly report?: ReportStatus;
   /**
    * Upper bound for the SNS message built by `snsMessageBody`, in UTF-8 bytes.
    * @default 258048 (256 KiB less 4 KiB for the subject and message attributes)
@@ -179,6 +189,29 @@ export function athenaConsoleUrl(region: string): string {
   return `https://${region}.console.aws.amazon.com/athena/home?region=${region}#/query-editor`;
 }
 
+/** The S3 console page of one object: opening it needs an AWS sign-in with access to the bucket. */
+export function s3ObjectConsoleUrl(region: string, bucket: string, key: string): string {
+  return `https://${region}.console.aws.amazon.com/s3/object/${encodeURIComponent(bucket)}?region=${region}&prefix=${encodeURIComponent(key)}`;
+}
+
+/** The alert's pointer to the window's investigation report. */
+export function reportSection(report: ReportStatus, consoleRegion: string | undefined): AlertSection {
+  if (!report.written) {
+    return {
+      heading: 'Investigation report',
+      text: 'Not written for this window: building it failed, and the detector logs say why. The finding itself is recorded and alerted as usual.',
+    };
+  }
+  return {
+    heading: 'Investigation report',
+    lines: [`Object: s3://${report.bucket}/${report.key}`],
+    text: "Charts of the actor's activity against their own baseline, their hours and their department's peers. Open it from the S3 console (an AWS sign-in with read access to the lake is needed).",
+    ...(consoleRegion === undefined
+      ? {}
+      : { link: { text: 'S3 console', url: s3ObjectConsoleUrl(consoleRegion, report.bucket, report.key) } }),
+  };
+}
+
 /** `2026-01-01 09:02:11 UTC` (seconds only when not zero). */
 export function formatUtc(iso: string): string {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(iso)) return iso;
@@ -309,6 +342,7 @@ export function alertSections(
     { heading: 'When', lines: whenLines(finding) },
     { heading: 'How much', lines: howMuchLines(finding, evidence) },
     { heading: 'Why it matters', text: whyItMatters(finding) },
+    ...(options.report === undefined ? [] : [reportSection(options.report, options.consoleRegion)]),
     { heading: 'Runbook', text: finding.runbook },
     {
       heading: 'Investigate in Athena',

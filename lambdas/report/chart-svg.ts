@@ -1,30 +1,17 @@
 /**
- * Renders a Vega-Lite spec to static SVG in Node (vega's headless 'none' renderer: no browser, no
- * canvas), ready to inline in HTML: namespace declarations dropped, a `<title>` and an accessible
- * name added, vega's own ARIA tree hidden behind that one summary.
+ * A chart as inline SVG for the report's HTML: a `viewBox` so it scales, a `<title>` and `<desc>`
+ * as its accessible name and description, and the marks hidden from assistive technology behind
+ * that one description (a hundred unlabelled shapes say nothing a screen reader can use).
  */
-import * as vega from 'vega';
-import * as vegaLite from 'vega-lite';
 import { escapeHtml } from './html-escape.ts';
 import type { ChartSpec } from './report-charts.ts';
 
-export async function renderChartSvg(chart: ChartSpec, id: string): Promise<string> {
-  const view = new vega.View(vega.parse(vegaLite.compile(chart.spec).spec), { renderer: 'none' });
-  try {
-    const svg = await view.toSVG();
-    const open = svg.indexOf('>', svg.indexOf('<svg')) + 1;
-    const attributes = svg
-      .slice(svg.indexOf('<svg') + 4, open - 1)
-      .replace(/\s+xmlns(:xlink)?="[^"]*"/g, '')
-      .replace(/\s+(role|aria-[a-z]+)="[^"]*"/g, '');
-    const body = svg.slice(open).replace(/\s(role|aria-roledescription|aria-label)="[^"]*"/g, '');
-    return (
-      `<svg${attributes} role="img" aria-labelledby="${id}-title" aria-describedby="${id}-desc">` +
-      `<title id="${id}-title">${escapeHtml(chart.title)}</title>` +
-      `<desc id="${id}-desc">${escapeHtml(chart.summary)}</desc>` +
-      `<g aria-hidden="true">${body.replace(/<\/svg>\s*$/, '')}</g></svg>`
-    );
-  } finally {
-    view.finalize();
-  }
+export function renderChartSvg(chart: ChartSpec, id: string): string {
+  return (
+    `<svg class="chart" viewBox="0 0 ${chart.width} ${chart.height}" width="${chart.width}" height="${chart.height}" ` +
+    `role="img" aria-labelledby="${id}-title" aria-describedby="${id}-desc">` +
+    `<title id="${id}-title">${escapeHtml(chart.title)}</title>` +
+    `<desc id="${id}-desc">${escapeHtml(chart.summary)}</desc>` +
+    `<g aria-hidden="true">${chart.body}</g></svg>`
+  );
 }

@@ -16,6 +16,7 @@ import {
   type FindingReportData,
   type HourCell,
   type PeerDistribution,
+  type PeerDistributions,
   reportDays,
   robustBaseline,
 } from './report-model.ts';
@@ -145,14 +146,15 @@ export async function queryTimezone(engine: QueryEngine, actorId: string): Promi
 }
 
 /**
- * The department's distribution of the highest daily records read over the window's days: one
- * anonymous value per other member of the actor's department, and the actor's own value.
+ * The department's distributions of the highest daily records read and records exported over the
+ * window's days: one anonymous value per other member of the actor's department, and the actor's
+ * own values. An actor outside the directory is compared with no one, but still shown.
  */
-export async function queryPeerDistribution(
+export async function queryPeerDistributions(
   engine: QueryEngine,
   actorId: string,
   range: DayRange,
-): Promise<PeerDistribution> {
+): Promise<PeerDistributions> {
   const found = await rows(
     engine,
     'peer distribution',
@@ -160,48 +162,39 @@ export async function queryPeerDistribution(
        SELECT max(department) AS department FROM employees WHERE employee_id = :actor_id
      ),
      members AS (
-       SELECT DISTINCT employee_id FROM employees WHERE department = (SELECT department FROM dept)
+       SELECT DISTINCT e.employee_id, d.department
+       FROM employees e JOIN dept d ON e.department = d.department
+       UNION
+       SELECT :actor_id AS employee_id, (SELECT department FROM dept) AS department
      ),
      per_group AS (
-       SELECT actor_id, dt, count(DISTINCT CASE WHEN ${ACCESS} THEN resource_id END) AS distinct_resources
+       SELECT actor_id, dt,
+         count(DISTINCT CASE WHEN ${ACCESS} THEN resource_id END) AS distinct_resources,
+         sum(CASE WHEN ${EXPORT} THEN record_count ELSE 0 END) AS export_records
        FROM audit_events
        WHERE dt BETWEEN :from_dt AND :to_dt AND actor_id IN (SELECT employee_id FROM members)
        GROUP BY actor_id, dt, resource_type, source_system
      ),
      per_day AS (
-       SELECT actor_id, dt, sum(distinct_resources) AS records_read FROM per_group GROUP BY actor_id, dt
+       SELECT actor_id, dt, sum(distinct_resources) AS records_read, sum(export_records) AS records_exported
+       FROM per_group GROUP BY actor_id, dt
      )
-     SELECT (SELECT department FROM dept) AS department,
-       m.employee_id = :actor_id AS is_actor,
-       coalesce(max(d.records_read), 0) AS value
+     SELECT m.department, m.employee_id = :actor_id AS is_actor,
+       coalesce(max(d.records_read), 0) AS peak_read,
+       coalesce(max(d.records_exported), 0) AS peak_exported
      FROM members m LEFT JOIN per_day d ON d.actor_id = m.employee_id
-     GROUP BY m.employee_id`,
+     GROUP BY m.employee_id, m.department`,
     { actor_id: actorId, from_dt: range.fromDay, to_dt: range.toDay },
   );
   const actor = found.find((row) => row.is_actor === true);
-  let actorValue = num(actor?.value);
-  if (!actor) {
-    // Not in the directory: still show the actor's own value, against no peers.
-    const [own] = await rows(
-      engine,
-      'actor peak',
-      `SELECT coalesce(max(records_read), 0) AS value FROM (
-         SELECT dt, sum(distinct_resources) AS records_read FROM (
-           SELECT dt, count(DISTINCT CASE WHEN ${ACCESS} THEN resource_id END) AS distinct_resources
-           FROM audit_events WHERE actor_id = :actor_id AND dt BETWEEN :from_dt AND :to_dt
-           GROUP BY dt, resource_type, source_system) AS g GROUP BY dt) AS d`,
-      { actor_id: actorId, from_dt: range.fromDay, to_dt: range.toDay },
-    );
-    actorValue = num(own?.value);
-  }
-  return {
-    department: typeof actor?.department === 'string' ? actor.department : null,
-    actorValue,
-    peerValues: found
-      .filter((row) => row.is_actor !== true)
-      .map((row) => num(row.value))
-      .sort((a, b) => a - b),
-  };
+  const department = typeof actor?.department === 'string' ? actor.department : null;
+  const peers = found.filter((row) => row.is_actor !== true);
+  const distribution = (column: string): PeerDistribution => ({
+    department,
+    actorValue: num(actor?.[column]),
+    peerValues: peers.map((row) => num(row[column])).sort((a, b) => a - b),
+  });
+  return { recordsRead: distribution('peak_read'), recordsExported: distribution('peak_exported') };
 }
 
 /**
@@ -250,6 +243,6 @@ export async function queryFindingReportData(
     readBaseline: robustBaseline(baseline.map((point) => point.recordsRead)),
     exportBaseline: robustBaseline(baseline.map((point) => point.recordsExported)),
     hours,
-    peers: await queryPeerDistribution(engine, finding.actor_id, { fromDay: windowFrom, toDay: windowTo }),
+    peers: await queryPeerDistributions(engine, finding.actor_id, { fromDay: windowFrom, toDay: windowTo }),
   };
 }

@@ -12,6 +12,7 @@ import { compareFindings, type Finding } from '../core/finding.ts';
 import type { SqlValue } from '../core/ports.ts';
 import { escapeHtml } from './html-escape.ts';
 import { investigationQuery } from './investigation-query.ts';
+import { CHART_STYLE } from './svg-marks.ts';
 
 export interface RenderedChart {
   /** Inline SVG with its own `<title>` and description. */
@@ -98,6 +99,7 @@ pre { font: 13px/1.4 ui-monospace, Menlo, Consolas, monospace; }
   th[aria-sort] button::after { content: ""; }
   section.finding { break-before: page; border-top: 0; }
   figure, table, pre { break-inside: avoid; }
+  svg.chart { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
   a { color: inherit; text-decoration: none; }
 }
 `;
@@ -114,7 +116,7 @@ export function buildReportHtml(page: ReportPage): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>auditlake investigation report: ${sections.length} finding${sections.length === 1 ? '' : 's'}</title>
-<style>${STYLE}</style>
+<style>${STYLE}${CHART_STYLE}</style>
 </head>
 <body>
 <main>

@@ -1,6 +1,6 @@
 /**
  * What an investigation report shows about one finding, as plain data: the actor's daily series
- * with its robust baseline, the hour-of-week profile and the peer distribution. Built by
+ * with its robust baseline, the hour-of-week profile and the peer distributions of records read and exported. Built by
  * `report-data.ts` from the lake; drawn by `report-charts.ts` and `report-html.ts`.
  */
 import type { Finding } from '../core/finding.ts';
@@ -37,10 +37,16 @@ export interface HourCell {
 export interface PeerDistribution {
   /** The actor's department from `employees`; null when the actor is not in the directory. */
   readonly department: string | null;
-  /** The actor's value of the measure: the highest daily records read over the window's days. */
+  /** The actor's value of the measure: its highest daily value over the window's days. */
   readonly actorValue: number;
   /** The other members' values, anonymous and sorted ascending. */
   readonly peerValues: readonly number[];
+}
+
+/** The department's distributions of both daily measures, over the same members and days. */
+export interface PeerDistributions {
+  readonly recordsRead: PeerDistribution;
+  readonly recordsExported: PeerDistribution;
 }
 
 export interface FindingReportData {
@@ -51,7 +57,7 @@ export interface FindingReportData {
   readonly readBaseline: RobustBaseline;
   readonly exportBaseline: RobustBaseline;
   readonly hours: readonly HourCell[];
-  readonly peers: PeerDistribution;
+  readonly peers: PeerDistributions;
 }
 
 export const MAD_SCALE = 1.4826;
@@ -79,6 +85,14 @@ export function robustBaseline(values: readonly number[]): RobustBaseline {
 }
 
 const DAY_MS = 86_400_000;
+
+/** Days of history a report shows before a finding's window when its detector has no `lookback`. */
+export const DEFAULT_LOOKBACK_DAYS = 30;
+
+/** The days of history a report shows for a detector: its `lookback`, rounded up to whole days. */
+export function reportLookbackDays(detector: { readonly lookbackMs: number | undefined }): number {
+  return detector.lookbackMs === undefined ? DEFAULT_LOOKBACK_DAYS : Math.ceil(detector.lookbackMs / DAY_MS);
+}
 
 /** Every UTC day in [from, to] as `YYYY-MM-DD`. */
 export function daysBetween(fromDay: string, toDay: string): string[] {

@@ -19,6 +19,7 @@ import {
 import {
   type AlertMessageOptions,
   buildAlertMessage,
+  type ReportStatus,
   SNS_MESSAGE_LIMIT_BYTES,
   severityRank,
   snsMessageBody,
@@ -32,6 +33,11 @@ export interface SnsSinkOptions {
   readonly topicArn: string;
   /** Region of the Athena console linked from the email. @default no link */
   readonly consoleRegion?: string;
+  /**
+   * The investigation report of a finding's window, asked for as each message is built (the
+   * report sink runs just before this one). @default no report section
+   */
+  readonly report?: (finding: Finding) => ReportStatus | undefined;
   /** PublishBatch calls per batch: the first plus retries of failed entries. @default 3 */
   readonly attempts?: number;
   /** Wait before the first retry; doubles each time. @default 200 */
@@ -69,7 +75,11 @@ export class SnsSink implements FindingSink {
   }
 
   private entry(finding: Finding): PublishBatchRequestEntry {
-    const message = buildAlertMessage(finding, this.alertOptions);
+    const report = this.options.report?.(finding);
+    const message = buildAlertMessage(
+      finding,
+      report === undefined ? this.alertOptions : { ...this.alertOptions, report },
+    );
     return {
       Id: finding.finding_id,
       Subject: message.subject,

@@ -5,6 +5,7 @@ import {
   investigationQuery,
   looksLikeCustomerPii,
   SNS_MESSAGE_LIMIT_BYTES,
+  s3ObjectConsoleUrl,
   severityRank,
   snsMessageBody,
 } from '../../lambdas/core/alert-message.ts';
@@ -177,6 +178,41 @@ describe('evidence in alerts', () => {
     expect(json.evidence._truncated).toMatch(/^\[truncated\] \d+ more evidence fields left out/);
     expect(json.evidence.field_0000).toMatch(/… \[truncated\]$/);
     expect(message.email).toMatch(/\[truncated\] \d+ more evidence fields not shown/);
+  });
+});
+
+describe('investigation report in alerts', () => {
+  const key = 'findings/reports/record-access-spike/20260101T000000Z-20260102T000000Z.html';
+
+  it('names the report’s S3 object and its console page, never a presigned URL', () => {
+    const { email } = buildAlertMessage(sampleFinding(), {
+      consoleRegion: 'eu-west-1',
+      report: { written: true, bucket: 'lake-bucket', key },
+    });
+
+    const report = section(email, 'INVESTIGATION REPORT');
+    expect(report).toContain(`Object: s3://lake-bucket/${key}`);
+    expect(email).toContain(
+      'S3 console: https://eu-west-1.console.aws.amazon.com/s3/object/lake-bucket?region=eu-west-1&prefix=findings%2Freports%2Frecord-access-spike%2F20260101T000000Z-20260102T000000Z.html',
+    );
+    expect(email).not.toMatch(/X-Amz-Signature|X-Amz-Credential/i);
+  });
+
+  it('says the report is missing when it could not be written', () => {
+    const { email } = buildAlertMessage(sampleFinding(), { report: { written: false } });
+
+    expect(section(email, 'INVESTIGATION REPORT')).toContain('Not written for this window');
+    expect(email).not.toContain('s3://');
+  });
+
+  it('has no report section when no report was attempted', () => {
+    expect(buildAlertMessage(sampleFinding()).email).not.toContain('INVESTIGATION REPORT');
+  });
+
+  it('encodes bucket and key in the console link', () => {
+    expect(s3ObjectConsoleUrl('us-east-1', 'b', 'a b/c&d.html')).toBe(
+      'https://us-east-1.console.aws.amazon.com/s3/object/b?region=us-east-1&prefix=a%20b%2Fc%26d.html',
+    );
   });
 });
 

@@ -9,6 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseDetector } from '../../lambdas/core/detector.ts';
 import { type Finding, toFinding } from '../../lambdas/core/finding.ts';
+import { reportKey } from '../../lambdas/report/report-location.ts';
 import { SnsSink } from '../../lambdas/sinks/sns-sink.ts';
 import type { DeliveryOptions } from '../../lambdas/ticketing/http-delivery.ts';
 import { JiraAdapter } from '../../lambdas/ticketing/jira-adapter.ts';
@@ -83,6 +84,12 @@ async function generatedBlocks(): Promise<Record<string, string>> {
     client: new SNSClient({}),
     topicArn: 'arn:aws:sns:eu-west-1:123456789012:auditlake-findings',
     consoleRegion: REGION,
+    // As in the detector Lambda: the report sink has just put the window's report.
+    report: (reported) => ({
+      written: true,
+      bucket: 'auditlake-lake-auditbucket-1x2y3z4w5v6u',
+      key: reportKey('', reported.detector_id, reported.window_start, reported.window_end),
+    }),
   }).publish([finding]);
   const entry = sns.commandCalls(PublishBatchCommand)[0]?.args[0].input.PublishBatchRequestEntries?.[0];
   sns.restore();

@@ -174,6 +174,28 @@ describe('SnsSink', () => {
     expect(entry?.MessageDeduplicationId).toBe(sampleFinding().finding_id);
   });
 
+  it('names each finding’s investigation report, as the report sink says it was written', async () => {
+    sns.on(PublishBatchCommand).callsFake(answer());
+    const [withReport, without] = findings(2);
+    const key = 'findings/reports/record-access-spike/20260101T000000Z-20260102T000000Z.html';
+    await new SnsSink({
+      client: new SNSClient({}),
+      topicArn,
+      consoleRegion: 'eu-west-1',
+      report: (finding) =>
+        finding.finding_id === withReport?.finding_id ? { written: true, bucket: 'lake', key } : undefined,
+    }).publish([withReport, without].filter((finding) => finding !== undefined));
+
+    const emails = (
+      sns.commandCalls(PublishBatchCommand)[0]?.args[0].input.PublishBatchRequestEntries ?? []
+    ).map((entry) => (JSON.parse(entry.Message ?? '{}') as { email: string }).email);
+    expect(emails[0]).toContain(`s3://lake/${key}`);
+    expect(emails[0]).toContain(
+      'https://eu-west-1.console.aws.amazon.com/s3/object/lake?region=eu-west-1&prefix=',
+    );
+    expect(emails[1]).not.toContain('INVESTIGATION REPORT');
+  });
+
   it('refuses something that is not a topic ARN', () => {
     expect(() => new SnsSink({ client: new SNSClient({}), topicArn: 'auditlake-findings' })).toThrow(
       /not a topic ARN/,

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -12,6 +12,8 @@ import { event, FixtureLake } from '../support/fixture-lake.ts';
 const CHROMIUM = '/usr/bin/chromium';
 const HAS_CHROMIUM = existsSync(CHROMIUM);
 const ARTIFACTS = fileURLToPath(new URL('../artifacts', import.meta.url));
+/** docs/report.md shows two of the screenshots; `UPDATE_DOCS=1` refreshes them there. */
+const DOC_IMAGES = fileURLToPath(new URL('../../docs/images', import.meta.url));
 const HOSTILE = '<script>alert(1)</script>';
 
 if (!HAS_CHROMIUM) console.warn(`report browser test skipped: no Chromium at ${CHROMIUM}`);
@@ -52,6 +54,16 @@ const reads = (actor: string, day: string, count: number) =>
     }),
   );
 
+const exports = (actor: string, eventTime: string, records: number) =>
+  event({
+    actor_id: actor,
+    event_time: eventTime,
+    action: 'export',
+    resource_type: 'table',
+    resource_id: 'customers',
+    record_count: records,
+  });
+
 let dir: string;
 let lake: FixtureLake;
 let reportPath: string;
@@ -60,7 +72,12 @@ let browser: Browser | undefined;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'auditlake-report-'));
   lake = await FixtureLake.create(
-    [{ employee_id: 'emp-a' }, { employee_id: 'emp-b' }, { employee_id: HOSTILE }],
+    [
+      { employee_id: 'emp-a', department: 'Support' },
+      { employee_id: 'emp-b', department: 'Support' },
+      { employee_id: 'emp-c', department: 'Support' },
+      { employee_id: HOSTILE, department: 'Support' },
+    ],
     [
       ...['2026-02-20', '2026-02-23', '2026-02-24', '2026-02-25', '2026-03-02', '2026-03-03'].flatMap((day) =>
         reads('emp-a', day, 10),
@@ -68,6 +85,9 @@ beforeAll(async () => {
       ...reads('emp-a', '2026-03-04', 60),
       ...reads('emp-a', '2026-03-05', 120),
       ...reads('emp-b', '2026-03-04', 8),
+      ...reads('emp-c', '2026-03-05', 14),
+      exports('emp-a', '2026-03-05T02:30:00Z', 4000),
+      exports('emp-b', '2026-03-05T11:00:00Z', 120),
       ...reads(HOSTILE, '2026-03-03', 3),
     ],
   );
@@ -120,12 +140,20 @@ describe('the report in a browser', () => {
       await page.goto(pathToFileURL(reportPath).href);
 
       await expect.poll(() => page.locator('main section.finding').count()).toBe(3);
+      // The top of the page as it opens, most severe first (the sort clicks below reorder it).
+      await mkdir(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, 'report-top.png') });
       const charts = page.locator('section.finding figure svg[role="img"]');
-      expect(await charts.count()).toBe(12);
+      expect(await charts.count()).toBe(15);
       for (const chart of await charts.all()) expect(await chart.isVisible()).toBe(true);
-      expect(await page.locator('section.finding svg > title').first().textContent()).toContain(
-        'Records read per day',
-      );
+      const titles = await page.locator('section.finding').first().locator('svg > title').allTextContents();
+      expect(titles).toEqual([
+        'Records read per day by emp-a',
+        'Records exported per day by emp-a',
+        'Hour-of-week activity of emp-a, usual vs window',
+        'Records read: emp-a among the Support department',
+        'Records exported: emp-a among the Support department',
+      ]);
       expect(await page.getByText(HOSTILE).first().isVisible()).toBe(true);
 
       const column = (index: number) =>
@@ -148,9 +176,17 @@ describe('the report in a browser', () => {
         'ascending',
       );
 
-      await mkdir(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
-      await page.screenshot({ path: join(ARTIFACTS, 'report-top.png') });
+      await page
+        .locator('section.finding')
+        .first()
+        .screenshot({ path: join(ARTIFACTS, 'report-finding.png') });
+      if (process.env.UPDATE_DOCS) {
+        await mkdir(DOC_IMAGES, { recursive: true });
+        for (const image of ['report-top.png', 'report-finding.png']) {
+          await copyFile(join(ARTIFACTS, image), join(DOC_IMAGES, image));
+        }
+      }
       expect(blocked).toEqual([]);
       expect(dialogs).toEqual([]);
       expect(errors).toEqual([]);

@@ -1,13 +1,20 @@
+import { TrinoSQL } from 'dt-sql-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_EVENT_COLUMNS } from '../../lambdas/core/audit-event.ts';
+import type { QueryEngine } from '../../lambdas/core/ports.ts';
 import type { DuckDbEngine } from '../../lambdas/engines/duckdb-engine.ts';
 import { openDuckDbEngine } from '../../lambdas/engines/duckdb-engine.ts';
+import { EMPLOYEE_COLUMNS } from '../../lambdas/engines/lake-tables.ts';
+import { PORTABLE_FUNCTIONS } from '../../lambdas/engines/trino-compat.ts';
 import {
   queryDailyActivity,
+  queryFindingReportData,
   queryFirstLakeDay,
   queryHourOfWeek,
-  queryPeerDistribution,
+  queryPeerDistributions,
   queryTimezone,
 } from '../../lambdas/report/report-data.ts';
+import { sampleFinding } from '../support/findings.ts';
 import { event, FixtureLake } from '../support/fixture-lake.ts';
 
 const HOSTILE = "o'hara<script>alert(1)</script>";
@@ -56,6 +63,8 @@ const events = [
   ...reads('emp-c', '2026-03-04', 7),
   ...reads('emp-s', '2026-03-04', 100),
   ...reads(HOSTILE, '2026-03-04', 2),
+  // A contractor outside the directory reads 9 records that day.
+  ...reads('contractor-x', '2026-03-04', 9),
 ];
 
 let lake: FixtureLake;
@@ -123,23 +132,35 @@ describe('hour of week', () => {
   });
 });
 
-describe('peer distribution', () => {
+describe('peer distributions', () => {
   it('compares the actor with the other members of their department only, anonymously', async () => {
-    const peers = await queryPeerDistribution(engine, 'emp-a', {
+    const peers = await queryPeerDistributions(engine, 'emp-a', {
       fromDay: '2026-03-04',
       toDay: '2026-03-04',
     });
 
-    expect(peers).toEqual({ department: 'Support', actorValue: 40, peerValues: [2, 5, 7] });
+    expect(peers.recordsRead).toEqual({ department: 'Support', actorValue: 40, peerValues: [2, 5, 7] });
+  });
+
+  it('gives the distribution of records exported over the same members and days', async () => {
+    const peers = await queryPeerDistributions(engine, 'emp-b', {
+      fromDay: '2026-03-02',
+      toDay: '2026-03-04',
+    });
+
+    // emp-a exported 500 records on the 2nd; the other Support members exported nothing.
+    expect(peers.recordsExported).toEqual({ department: 'Support', actorValue: 0, peerValues: [0, 0, 500] });
+    expect(peers.recordsRead).toEqual({ department: 'Support', actorValue: 5, peerValues: [2, 7, 40] });
   });
 
   it('shows the actor’s own value with no peers when the actor is not in the directory', async () => {
-    const peers = await queryPeerDistribution(engine, 'not-in-directory', {
+    const peers = await queryPeerDistributions(engine, 'contractor-x', {
       fromDay: '2026-03-04',
       toDay: '2026-03-04',
     });
 
-    expect(peers).toEqual({ department: null, actorValue: 0, peerValues: [] });
+    expect(peers.recordsRead).toEqual({ department: null, actorValue: 9, peerValues: [] });
+    expect(peers.recordsExported).toEqual({ department: null, actorValue: 0, peerValues: [] });
   });
 });
 
@@ -151,5 +172,55 @@ describe('first lake day', () => {
     expect(await queryFirstLakeDay(engine, { fromDay: '2026-01-01', toDay: '2026-01-31' })).toBe(
       '2026-01-31',
     );
+  });
+});
+
+describe('the report queries on Athena', () => {
+  /** Words before `(` that are SQL syntax, not function calls. */
+  const SYNTAX = new Set(['in', 'as', 'from', 'and', 'or', 'not', 'on', 'join', 'select', 'exists', 'then']);
+
+  it('are Trino SQL using only portable functions and the lake tables’ columns', async () => {
+    const sent: string[] = [];
+    const recording: QueryEngine = {
+      name: 'recording',
+      close: async () => undefined,
+      query: (request) => {
+        sent.push(request.sql);
+        return engine.query(request);
+      },
+    };
+
+    await queryFindingReportData(
+      recording,
+      sampleFinding({
+        actor_id: 'emp-a',
+        window_start: '2026-03-04T00:00:00.000Z',
+        window_end: '2026-03-05T00:00:00.000Z',
+      }),
+      7,
+    );
+
+    expect(sent).toHaveLength(5);
+    const columns = new Set([
+      ...AUDIT_EVENT_COLUMNS.map((column) => column.name),
+      ...EMPLOYEE_COLUMNS.map((column) => column.name),
+      'dt',
+    ]);
+    for (const sql of sent) {
+      const errors: string[] = [];
+      new TrinoSQL().parse(sql, (error) => errors.push(error.message));
+      expect(errors, sql).toEqual([]);
+      const calls = [...sql.matchAll(/\b([a-z_]+)\s*\(/gi)].map((match) => (match[1] ?? '').toLowerCase());
+      expect(
+        calls.filter((name) => !SYNTAX.has(name) && !PORTABLE_FUNCTIONS.has(name)),
+        sql,
+      ).toEqual([]);
+      // Every column read from a lake table (qualified `a.x`, `e.x`, or bare in a WHERE) exists there.
+      const qualified = [...sql.matchAll(/\b[ae]\.([a-z_]+)/g)].map((match) => match[1] ?? '');
+      expect(
+        qualified.filter((name) => !columns.has(name)),
+        sql,
+      ).toEqual([]);
+    }
   });
 });

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { renderChartSvg } from '../../lambdas/report/chart-svg.ts';
 import { parseFindingsJsonl } from '../../lambdas/report/findings-file.ts';
 import { investigationQuery } from '../../lambdas/report/investigation-query.ts';
-import { dailyChart, peerChart } from '../../lambdas/report/report-charts.ts';
+import { dailyChart, hourOfWeekChart, peerChart } from '../../lambdas/report/report-charts.ts';
 import { buildReportHtml, type FindingSection } from '../../lambdas/report/report-html.ts';
 import { robustBaseline } from '../../lambdas/report/report-model.ts';
+import { countTicks } from '../../lambdas/report/svg-marks.ts';
 import { sampleFinding } from '../support/findings.ts';
 
 const HOSTILE = '<script>alert(1)</script>';
@@ -13,13 +14,17 @@ async function sectionWithChart(
   overrides: Parameters<typeof sampleFinding>[0] = {},
 ): Promise<FindingSection> {
   const finding = sampleFinding(overrides);
-  const chart = peerChart(finding.actor_id, { department: 'Support', actorValue: 40, peerValues: [2, 5, 7] });
+  const chart = peerChart(finding.actor_id, 'recordsRead', {
+    department: 'Support',
+    actorValue: 40,
+    peerValues: [2, 5, 7],
+  });
   return {
     finding,
     lookbackDays: 28,
     charts: [
       {
-        svg: await renderChartSvg(chart, `c-${finding.finding_id}`),
+        svg: renderChartSvg(chart, `c-${finding.finding_id}`),
         title: chart.title,
         summary: chart.summary,
       },
@@ -129,6 +134,29 @@ describe('charts', () => {
 
     expect(chart.summary).toContain('median 12');
     expect(chart.summary).toContain('2026-01-04: 300, 25× the median, above the band');
+  });
+
+  it('gives the heat strip a legend that says how many events each shade stands for', () => {
+    const cells = Array.from({ length: 168 }, (_, i) => ({
+      day: Math.floor(i / 24) + 1,
+      hour: i % 24,
+      baselineEvents: i === 10 ? 8 : 0,
+      windowEvents: i === 3 ? 2 : 0,
+    }));
+
+    const chart = hourOfWeekChart('emp-1', 'UTC', 28, cells);
+
+    expect(chart.body).toContain('>1–2</text>');
+    expect(chart.body).toContain('>7–8</text>');
+    // The window's 03:00 hour had no usual activity: marked, and said in words.
+    expect(chart.body.match(/class="mark"/g)).toHaveLength(1);
+    expect(chart.summary).toContain('1 of its 1 active hours had no usual activity');
+  });
+
+  it('draws axes with round, whole-number steps from zero', () => {
+    expect(countTicks(0)).toEqual({ top: 1, ticks: [0, 1] });
+    expect(countTicks(133)).toEqual({ top: 150, ticks: [0, 50, 100, 150] });
+    expect(countTicks(4400)).toEqual({ top: 5000, ticks: [0, 1000, 2000, 3000, 4000, 5000] });
   });
 
   it('computes the robust band as median ± 3 × 1.4826 × MAD, floored at zero', () => {
