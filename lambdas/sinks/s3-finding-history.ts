@@ -68,10 +68,17 @@ export function jsonLinesObject(
     Key: key,
     Body: findings.map((finding) => `${JSON.stringify(finding)}\n`).join(''),
     ContentType: 'application/x-ndjson',
-    ...(location.kmsKeyId === undefined
-      ? {}
-      : { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: location.kmsKeyId, BucketKeyEnabled: true }),
+    ...serverSideEncryption(location),
   };
+}
+
+/** SSE-KMS with the location's key; nothing (the bucket's default encryption) without one. */
+export function serverSideEncryption(
+  location: Pick<S3FindingsLocation, 'kmsKeyId'>,
+): Pick<PutObjectCommandInput, 'ServerSideEncryption' | 'SSEKMSKeyId' | 'BucketKeyEnabled'> {
+  return location.kmsKeyId === undefined
+    ? {}
+    : { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: location.kmsKeyId, BucketKeyEnabled: true };
 }
 
 function normalizePrefix(prefix: string | undefined): string {
@@ -80,7 +87,7 @@ function normalizePrefix(prefix: string | undefined): string {
 }
 
 /** The runner publishes one window of one detector at a time; grouping keeps that true for any caller. */
-function byDetectorWindow(findings: readonly Finding[]): Finding[][] {
+export function byDetectorWindow(findings: readonly Finding[]): Finding[][] {
   const groups = new Map<string, Finding[]>();
   for (const finding of findings) {
     const key = `${finding.detector_id}\n${finding.window_start}`;

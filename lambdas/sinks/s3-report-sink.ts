@@ -16,7 +16,7 @@ import { type Finding, isAlerting } from '../core/finding.ts';
 import { MANY_ACTORS } from '../core/flood-control.ts';
 import type { FindingSink, QueryEngine } from '../core/ports.ts';
 import { reportKey } from '../report/report-location.ts';
-import type { S3FindingsLocation } from './s3-finding-history.ts';
+import { byDetectorWindow, type S3FindingsLocation, serverSideEncryption } from './s3-finding-history.ts';
 
 export interface S3ReportSinkOptions extends S3FindingsLocation {
   /** Runs the report's queries (the invocation's Athena engine). */
@@ -74,9 +74,7 @@ export class S3ReportSink implements FindingSink {
           Key: key,
           Body: html,
           ContentType: 'text/html; charset=utf-8',
-          ...(kmsKeyId === undefined
-            ? {}
-            : { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: kmsKeyId, BucketKeyEnabled: true }),
+          ...serverSideEncryption({ kmsKeyId }),
         }),
       );
       this.options.onWritten?.(key, { findings: batch.length, withoutCharts });
@@ -86,15 +84,4 @@ export class S3ReportSink implements FindingSink {
       return { written: false };
     }
   }
-}
-
-function byDetectorWindow(findings: readonly Finding[]): Finding[][] {
-  const groups = new Map<string, Finding[]>();
-  for (const finding of findings) {
-    const key = `${finding.detector_id}\n${finding.window_start}`;
-    const group = groups.get(key);
-    if (group) group.push(finding);
-    else groups.set(key, [finding]);
-  }
-  return [...groups.values()];
 }
