@@ -3,6 +3,7 @@
  * registry. Reads nothing itself: `infra/app.ts` (the CLI's entry point) and the tests call it
  * with what they loaded. cdk-nag's AwsSolutions pack validates the whole app at synth.
  */
+import path from 'node:path';
 import { type App, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -47,6 +48,11 @@ export function addAuditlakeStacks(app: App, props: AuditlakeAppProps): Auditlak
     rollupTables: registry.rollupTables,
     logRetention,
     removalPolicy,
+    validatorEntry: path.join(props.sources.projectRoot, 'lambdas/handlers/stream-validation-handler.ts'),
+    digestHandler: {
+      entry: path.join(props.sources.projectRoot, 'lambdas/handlers/digest-handler.ts'),
+      projectRoot: props.sources.projectRoot,
+    },
   });
   const detection = new DetectionStack(app, `${config.stackPrefix}Detection`, {
     env,

@@ -80,7 +80,7 @@ export interface DetectorRunnerProps {
 }
 
 /** The parts of `queries/` the detector Lambda reads at run time. */
-export const BUNDLED_QUERIES = ['detectors', 'rollups', 'suppressions.yaml'] as const;
+export const BUNDLED_QUERIES = ['detectors', 'rollups', 'suppressions.yaml', 'redaction.yaml'] as const;
 
 /** A run may take up to Lambda's limit: Athena queries and many windows after a pause. */
 const RUN_TIMEOUT = Duration.minutes(15);
@@ -119,7 +119,7 @@ export class DetectorRunner extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrency ?? 5,
       retryAttempts,
       onFailure: new destinations.SqsDestination(this.deadLetterQueue),
-      // What the handler reads beside itself: detectors, rollups and suppressions (not test fixtures).
+      // What the handler reads beside itself: detectors, rollups, suppressions, redaction (not test fixtures).
       bundledPaths: BUNDLED_QUERIES.map((name) => ({
         from: path.join(props.queriesDir, name),
         to: `queries/${name}`,

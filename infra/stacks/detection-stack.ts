@@ -17,6 +17,7 @@ import { DetectorWorkgroup } from '../constructs/detector-workgroup.ts';
 import { FindingAlerts } from '../constructs/finding-alerts.ts';
 import { FindingTicketing } from '../constructs/finding-ticketing.ts';
 import type { LakeAccess } from '../constructs/lake-access.ts';
+import { LakeAccessControlWatch, type LakeAccessTrail } from '../constructs/lake-access-trail.ts';
 import type { LakeCatalog } from '../constructs/lake-catalog.ts';
 import type { LakeStorage } from '../constructs/lake-storage.ts';
 import { type NamedQueue, Operations } from '../constructs/operations.ts';
@@ -28,6 +29,7 @@ export interface LakeResources {
   readonly state: Pick<DetectionState, 'stateTable' | 'dedupTable' | 'idempotencyTable'>;
   readonly ingestion: Pick<AuditIngestion, 'deliveryStream'>;
   readonly access: Pick<LakeAccess, 'detectorPolicy'>;
+  readonly accessTrail: Pick<LakeAccessTrail, 'target'>;
 }
 
 /** Where the Lambda handlers and the repository are. */
@@ -59,6 +61,8 @@ export class DetectionStack extends Stack {
   public readonly runner: DetectorRunner;
   public readonly ticketing: FindingTicketing | undefined;
   public readonly operations: Operations;
+  /** Sends changes to the detector function, schedules and findings topic to the lake-access stream. */
+  public readonly controlWatch: LakeAccessControlWatch;
 
   constructor(scope: Construct, id: string, props: DetectionStackProps) {
     super(scope, id, props);
@@ -109,6 +113,13 @@ export class DetectionStack extends Stack {
           removalPolicy: props.removalPolicy,
         })
       : undefined;
+
+    this.controlWatch = new LakeAccessControlWatch(this, 'ControlWatch', {
+      target: lake.accessTrail.target,
+      detectorFunction: this.runner.function.function,
+      scheduleGroup: this.runner.scheduleGroup,
+      findingsTopic: this.alerts.topic,
+    });
 
     const deadLetterQueues: NamedQueue[] = [{ name: 'DetectorRuns', queue: this.runner.deadLetterQueue }];
     if (this.ticketing) deadLetterQueues.push({ name: 'Tickets', queue: this.ticketing.deadLetterQueue });

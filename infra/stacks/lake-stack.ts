@@ -4,6 +4,7 @@
  * producers hold its stream and policies, which should not move when detectors change). Its
  * resources' logical ids never change (test/infra/logical-ids.test.ts pins them).
  */
+import path from 'node:path';
 import { CfnOutput, type RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -11,7 +12,9 @@ import type { AuditlakeConfig } from '../config/auditlake-config.ts';
 import { AuditIngestion } from '../constructs/audit-ingestion.ts';
 import { DetectionState } from '../constructs/detection-state.ts';
 import { LakeAccess } from '../constructs/lake-access.ts';
+import { LakeAccessTrail } from '../constructs/lake-access-trail.ts';
 import { LakeCatalog, type RollupTableSpec } from '../constructs/lake-catalog.ts';
+import { LakeDigests } from '../constructs/lake-digests.ts';
 import { LakeStorage } from '../constructs/lake-storage.ts';
 
 export interface LakeStackProps extends StackProps {
@@ -21,6 +24,10 @@ export interface LakeStackProps extends StackProps {
   /** Tables of the rollups in queries/rollups, with their columns. */
   readonly rollupTables: readonly RollupTableSpec[];
   readonly logRetention: logs.RetentionDays;
+  /** The stream validator's handler file (Firehose's transformation Lambda). */
+  readonly validatorEntry: string;
+  /** The digest Lambda's handler file and the repository root it is bundled from. */
+  readonly digestHandler: { readonly entry: string; readonly projectRoot: string };
   /** RETAIN for production; DESTROY only when a non-production config asks for it. */
   readonly removalPolicy: RemovalPolicy;
 }
@@ -31,6 +38,10 @@ export class LakeStack extends Stack {
   public readonly state: DetectionState;
   public readonly ingestion: AuditIngestion;
   public readonly access: LakeAccess;
+  /** CloudTrail of the lake itself, normalized into audit_events (docs/watch-the-watchers.md). */
+  public readonly accessTrail: LakeAccessTrail;
+  /** The hourly digest chain over audit_events/ (docs/tamper-evidence.md). */
+  public readonly digests: LakeDigests;
 
   constructor(scope: Construct, id: string, props: LakeStackProps) {
     super(scope, id, props);
@@ -52,6 +63,8 @@ export class LakeStack extends Stack {
       bucket: this.storage.bucket,
       key: this.storage.key,
       catalog: this.catalog,
+      validatorEntry: props.validatorEntry,
+      projectRoot: props.digestHandler.projectRoot,
       bufferSeconds: props.ingestion.bufferSeconds,
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
@@ -60,6 +73,28 @@ export class LakeStack extends Stack {
       storage: this.storage,
       catalog: this.catalog,
       state: this.state,
+    });
+    this.digests = new LakeDigests(this, 'Digests', {
+      bucket: this.storage.bucket,
+      key: this.storage.key,
+      ...props.digestHandler,
+      logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    });
+
+    this.accessTrail = new LakeAccessTrail(this, 'AccessTrail', {
+      bucket: this.storage.bucket,
+      key: this.storage.key,
+      catalog: this.catalog,
+      accessLogsBucket: this.storage.accessLogsBucket,
+      normalizerEntry: path.join(
+        props.digestHandler.projectRoot,
+        'lambdas/handlers/lake-access-normalizer.ts',
+      ),
+      projectRoot: props.digestHandler.projectRoot,
+      bufferSeconds: props.ingestion.bufferSeconds,
+      logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
     });
 
     const outputs: Record<string, [string, string]> = {

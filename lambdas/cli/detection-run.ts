@@ -9,10 +9,12 @@ import { parseParamOverrides } from '../core/detector-params.ts';
 import type { DedupStore, FindingSink, WatermarkStore } from '../core/ports.ts';
 import { type DetectorRunReport, type RunMode, type RunReport, runDetectors } from '../core/runner.ts';
 import { JsonlSink } from '../sinks/jsonl-sink.ts';
+import { formatAppliedSuppression, SuppressionLogSink } from '../sinks/suppression-log-sink.ts';
 import { TerminalSink } from '../sinks/terminal-sink.ts';
 import { WebhookSink } from '../sinks/webhook-sink.ts';
 import { FileStateStore } from '../stores/file-state-store.ts';
 import { MemoryStateStore } from '../stores/memory-state-store.ts';
+import { DEFAULT_REDACTION_FILE, readRedactionFile } from './redaction-file.ts';
 import { readSuppressionsFile } from './suppressions-file.ts';
 
 export interface DetectionRunOptions {
@@ -20,6 +22,8 @@ export interface DetectionRunOptions {
   readonly queriesDir: string;
   readonly rollupsDir: string;
   readonly suppressionsFile: string;
+  /** Evidence columns never shown. @default the shipped queries/redaction.yaml */
+  readonly redactionFile?: string;
   /** Rebuild the rollup days the run reads even where they exist (after a rollup change or late data). */
   readonly rebuildRollups?: boolean;
   /** Empty: every enabled, non-deprecated detector. */
@@ -49,11 +53,16 @@ export async function runDetection(options: DetectionRunOptions): Promise<Detect
       : catalog.detectors.filter(isActive);
   const overrides = parseParamOverrides(detectors, options.params);
   const suppressions = await readSuppressionsFile(options.suppressionsFile);
+  const redaction = await readRedactionFile(options.redactionFile ?? DEFAULT_REDACTION_FILE);
   const state: WatermarkStore & DedupStore = options.statePath
     ? new FileStateStore(options.statePath)
     : new MemoryStateStore();
   const terminal = new TerminalSink(options.print, process.stdout.columns || 120);
-  const sinks: FindingSink[] = [terminal];
+  // Every applied suppression is printed, so muting a detector is visible to whoever runs it.
+  const suppressionLog = new SuppressionLogSink((entry) =>
+    options.print(`${formatAppliedSuppression(entry)}\n`),
+  );
+  const sinks: FindingSink[] = [suppressionLog, terminal];
   if (options.outPath) sinks.push(new JsonlSink(options.outPath));
   if (options.webhook) sinks.push(new WebhookSink(options.webhook));
   const { openDuckDbEngine } = await import('../engines/duckdb-engine.ts');
@@ -71,6 +80,7 @@ export async function runDetection(options: DetectionRunOptions): Promise<Detect
         sinks,
         rollups,
         suppressions,
+        redaction,
         clock: options.clock ?? (() => new Date()),
       },
     );

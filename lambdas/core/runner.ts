@@ -10,6 +10,7 @@ import { AuditlakeError, OutputContractError, WatermarkConflictError } from './e
 import { checkOutputColumns, dedupKey, type Finding, isAlerting, toFinding } from './finding.ts';
 import { type FloodControl, floodSummary } from './flood-control.ts';
 import type { DedupStore, FindingSink, QueryEngine, WatermarkStore } from './ports.ts';
+import { DEFAULT_REDACTION, type Redaction, redactFinding } from './redaction.ts';
 import { buildRollups, type Rollups } from './rollup.ts';
 import { renderSql } from './sql-params.ts';
 import { findSuppression, type SuppressionEntry } from './suppressions.ts';
@@ -28,6 +29,11 @@ export interface RunnerDeps {
   readonly rollups?: Rollups;
   /** Entries of queries/suppressions.yaml: matching findings are recorded but marked, not alerted. */
   readonly suppressions?: readonly SuppressionEntry[];
+  /**
+   * Evidence columns (queries/redaction.yaml) whose values are replaced before anything else sees
+   * the finding. @default DEFAULT_REDACTION, so a caller that forgets it still fails closed
+   */
+  readonly redaction?: Redaction;
 }
 
 /** Incremental: every complete window since the watermark. Backfill: every window inside a range. */
@@ -171,10 +177,12 @@ async function runWindow(
   report.engineMillis += result.stats.engineMillis;
   checkOutputColumns(detector, result.columns);
   const detectedAt = deps.clock();
+  const redaction = deps.redaction ?? DEFAULT_REDACTION;
   const seen = new Set<string>();
   const toPublish: Finding[] = [];
   for (const row of result.rows) {
-    const finding = toFinding(detector, window, row, detectedAt);
+    // Redacted here, once: dedup, suppressions, flood archives and every sink see only this.
+    const finding = redactFinding(toFinding(detector, window, row, detectedAt), redaction);
     if (seen.has(finding.actor_id)) {
       throw new OutputContractError(
         `${detector.id}: returned more than one row for actor ${finding.actor_id} in one window; aggregate to one row per actor`,
@@ -198,7 +206,7 @@ async function runWindow(
       report.duplicates++;
       continue;
     }
-    const suppression = findSuppression(deps.suppressions ?? [], finding);
+    const suppression = findSuppression(deps.suppressions ?? [], finding, detectedAt);
     if (suppression) report.suppressed++;
     toPublish.push(suppression ? { ...finding, suppression } : finding);
   }

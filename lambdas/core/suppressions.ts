@@ -57,12 +57,22 @@ export function parseSuppressions(file: string, text: string): SuppressionEntry[
   return parsed.data.suppressions;
 }
 
-/** The first entry that applies to the finding; an entry applies to windows starting on or before its expiry day. */
-export function findSuppression(entries: readonly SuppressionEntry[], finding: Finding): Suppression | null {
+/**
+ * The first entry that applies to the finding: an entry applies to windows starting on or before
+ * its expiry day and, given the run's time `now`, only while it has not expired (UTC day), so a
+ * backfill of old windows is not muted by an entry that has since lapsed.
+ */
+export function findSuppression(
+  entries: readonly SuppressionEntry[],
+  finding: Finding,
+  now?: Date,
+): Suppression | null {
   const day = finding.window_start.slice(0, 10);
+  const today = now?.toISOString().slice(0, 10) ?? day;
   const entry = entries.find(
     (candidate) =>
       candidate.expires >= day &&
+      candidate.expires >= today &&
       (candidate.detector === undefined || candidate.detector === finding.detector_id) &&
       (candidate.actor === undefined || candidate.actor === finding.actor_id) &&
       Object.entries(candidate.match ?? {}).every(([field, value]) => finding.evidence[field] === value),

@@ -80,7 +80,7 @@ export interface DetectorConfig {
     readonly kmsKeyId: string | undefined;
     readonly maxPerWindow: number;
   };
-  /** `suppressions.yaml` and `rollups/` are read from beside it. */
+  /** `suppressions.yaml`, `redaction.yaml` and `rollups/` are read from beside it. */
   readonly detectorsDir: string;
   /** Where baseline rollups are built; without it detectors that name rollups fail. */
   readonly rollups: { readonly bucket: string; readonly prefix: string } | undefined;

@@ -11,8 +11,9 @@ import type { DetectorCatalog } from '../core/detector-catalog.ts';
 import { AuditlakeError } from '../core/errors.ts';
 import type { QueryEngine, QueryRequest, QueryResult } from '../core/ports.ts';
 import { type DetectorRunReport, type RunMode, runDetectors } from '../core/runner.ts';
+import { reportLookbackDays } from '../report/report-model.ts';
 import type { DetectorEvent } from './detector-event.ts';
-import type { DetectorRuntime, Invocation } from './detector-runtime.ts';
+import type { DetectorRuntime, Invocation, ReportContext } from './detector-runtime.ts';
 
 export interface Observability {
   readonly logger: Logger;
@@ -34,7 +35,7 @@ export async function runDetectorInvocation(
   invocation: Invocation,
   { logger, metrics }: Observability,
 ): Promise<InvocationOutcome> {
-  const { catalog, rollups, suppressions } = await runtime.loadBundle();
+  const { catalog, rollups, suppressions, redaction } = await runtime.loadBundle();
   const detector = findDetector(catalog, event.detector);
   logger.appendKeys({ detector: detector.id, mode: event.backfill ? 'backfill' : 'incremental' });
   metrics.addDimension('detector', detector.id);
@@ -60,6 +61,7 @@ export async function runDetectorInvocation(
   }
   let engine: QueryEngine | undefined;
   let report: DetectorRunReport | undefined;
+  const reports = { written: 0, failed: 0 };
   try {
     engine = await runtime.openEngine(invocation);
     const logged = loggingEngine(engine, logger);
@@ -71,9 +73,10 @@ export async function runDetectorInvocation(
         ...(rollupStore ? { rollups: rollupStore } : {}),
         watermarks: runtime.watermarks,
         dedup: runtime.dedup,
-        sinks: runtime.sinks,
+        sinks: runtime.sinks(reportContext(logged, detector, logger, reports)),
         floodControl: runtime.floodControl,
         suppressions,
+        redaction,
         clock: runtime.clock,
         onProgress: (progress) => {
           if (progress.kind !== 'window') return;
@@ -95,6 +98,8 @@ export async function runDetectorInvocation(
   }
   if (!report) throw new DetectorRunError(`${detector.id}: the runner returned no report`);
   recordRun(metrics, report);
+  metrics.addMetric('ReportsWritten', MetricUnit.Count, reports.written);
+  metrics.addMetric('ReportsFailed', MetricUnit.Count, reports.failed);
   // Counts only; the error itself is logged once, by the handler, when it rethrows.
   const { error, ...counts } = report;
   logger.info('detector run finished', { ...counts, failed: error !== undefined });
@@ -114,6 +119,36 @@ function findDetector(catalog: DetectorCatalog, id: string): Detector {
   if (broken) throw broken;
   const known = catalog.detectors.map((candidate) => candidate.id).join(', ') || 'none';
   throw new AuditlakeError(`no detector ${id} in the bundle (known: ${known})`);
+}
+
+/**
+ * The investigation report of each window with findings: built on the invocation's engine and
+ * counted. A failed report is a warning, not a failed run: its findings are already recorded and
+ * still alerted, and the alert says the report is missing. Logs carry keys, counts and the
+ * error (S3, KMS or Athena's), never finding content.
+ */
+function reportContext(
+  engine: QueryEngine,
+  detector: Detector,
+  logger: Logger,
+  counts: { written: number; failed: number },
+): ReportContext {
+  return {
+    engine,
+    lookbackDays: () => reportLookbackDays(detector),
+    onWritten: (key, { findings, withoutCharts }) => {
+      counts.written++;
+      logger.info('report written', { key, findings, withoutCharts });
+    },
+    onFailure: (error, _detectorId, windowStart) => {
+      counts.failed++;
+      logger.warn('report not written', {
+        windowStart,
+        error: error instanceof Error ? error.name : 'unknown',
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    },
+  };
 }
 
 function skipped(logger: Logger, detector: Detector, reason: string): InvocationOutcome {

@@ -1,21 +1,32 @@
 /**
  * Everything the detector Lambda runs with, built once per execution environment from the config
  * and the AWS clients: the Athena engine (one per invocation, for its deadline), the DynamoDB state
- * store, the sinks and flood control, and the bundled detectors and suppressions. Tests build it
- * with mocked clients, or swap the engine for DuckDB and the store for memory.
+ * store, the sinks (per invocation: the investigation report queries through its engine) and flood
+ * control, and the bundled detectors and suppressions. Tests build it with mocked clients, or swap
+ * the engine for DuckDB and the store for memory.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { logger } from '../aws/powertools.ts';
 import { type DetectorCatalog, loadDetectorCatalog } from '../core/detector-catalog.ts';
 import type { FloodControl } from '../core/flood-control.ts';
 import type { DedupStore, FindingSink, QueryEngine, WatermarkStore } from '../core/ports.ts';
+import {
+  compileRedaction,
+  DEFAULT_REDACTION,
+  parseRedaction,
+  REDACTION_FILE,
+  type Redaction,
+} from '../core/redaction.ts';
 import { loadRollupCatalog, type Rollup, type Rollups } from '../core/rollup.ts';
 import { parseSuppressions, type SuppressionEntry } from '../core/suppressions.ts';
 import { AthenaEngine } from '../engines/athena-engine.ts';
 import { AthenaRollupStore } from '../engines/athena-rollup-store.ts';
 import { S3FindingArchive } from '../sinks/s3-finding-archive.ts';
 import { S3FindingHistory } from '../sinks/s3-finding-history.ts';
+import { S3ReportSink, type S3ReportSinkOptions } from '../sinks/s3-report-sink.ts';
 import { SnsSink } from '../sinks/sns-sink.ts';
+import { SuppressionLogSink } from '../sinks/suppression-log-sink.ts';
 import { type DetectorLease, DynamoDbStateStore } from '../stores/dynamodb-state-store.ts';
 import type { AwsClients } from './aws-clients.ts';
 import type { DetectorConfig } from './detector-config.ts';
@@ -33,6 +44,8 @@ export interface DetectorBundle {
   readonly catalog: DetectorCatalog;
   readonly rollups: readonly Rollup[];
   readonly suppressions: readonly SuppressionEntry[];
+  /** From `redaction.yaml` beside the detectors folder; the built-in defaults when it is absent. */
+  readonly redaction: Redaction;
 }
 
 export interface DetectorRuntime {
@@ -46,11 +59,18 @@ export interface DetectorRuntime {
   readonly dedup: DedupStore;
   /** Without one, concurrent invocations rely on the watermark's conditional write alone. */
   readonly lease: DetectorLease | undefined;
-  /** Idempotent history first: a failure after it leaves nothing that a retry would duplicate. */
-  readonly sinks: readonly FindingSink[];
+  /**
+   * The sinks of one invocation, in publish order: the idempotent history first (a failure after
+   * it leaves nothing that a retry would duplicate), then the window's investigation report, then
+   * SNS, whose alerts name the report just written (or say it could not be).
+   */
+  sinks(reports: ReportContext): readonly FindingSink[];
   readonly floodControl: FloodControl;
   readonly clock: () => Date;
 }
+
+/** What the invocation gives the report sink: its engine, the detector's lookback, and where to say how it went. */
+export type ReportContext = Pick<S3ReportSinkOptions, 'engine' | 'lookbackDays' | 'onWritten' | 'onFailure'>;
 
 /** Parts a test may replace. */
 export interface RuntimeOverrides {
@@ -85,11 +105,12 @@ export function createDetectorRuntime(
     prefix: config.findings.prefix,
     ...(config.findings.kmsKeyId === undefined ? {} : { kmsKeyId: config.findings.kmsKeyId }),
   };
-  const sns = new SnsSink({
+  const snsOptions = {
     client: clients.sns,
     topicArn: config.findings.topicArn,
     ...(config.region === undefined ? {} : { consoleRegion: config.region }),
-  });
+  };
+  new SnsSink(snsOptions); // checks the topic ARN now, not at the first finding
   let bundle: Promise<DetectorBundle> | undefined;
   return {
     config,
@@ -125,7 +146,16 @@ export function createDetectorRuntime(
     watermarks: state,
     dedup: state,
     lease: overrides.lease ?? (overrides.state ? undefined : store),
-    sinks: [new S3FindingHistory(location), sns],
+    sinks: (reports) => {
+      const report = new S3ReportSink({ ...location, ...reports, clock });
+      return [
+        new S3FindingHistory(location),
+        // Applied suppressions are logged (ids, owner, reason, expiry) so muting is itself visible.
+        new SuppressionLogSink((entry) => logger.info('suppression applied', { ...entry })),
+        report,
+        new SnsSink({ ...snsOptions, report: (finding) => report.status(finding) }),
+      ];
+    },
     floodControl: {
       maxFindingsPerWindow: config.findings.maxPerWindow,
       archive: new S3FindingArchive(location),
@@ -139,15 +169,25 @@ async function readBundle(detectorsDir: string): Promise<DetectorBundle> {
   const rollups = await loadRollupCatalog(join(detectorsDir, '..', ROLLUPS_DIR));
   // A broken rollup file surfaces when a detector that names it runs (the runner cannot find it).
   const file = join(detectorsDir, '..', SUPPRESSIONS_FILE);
-  let text: string | undefined;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  const text = await readOptionalFile(file);
+  const redactionFile = join(detectorsDir, '..', REDACTION_FILE);
+  const redactionText = await readOptionalFile(redactionFile);
   return {
     catalog,
     rollups: rollups.rollups,
     suppressions: text === undefined ? [] : parseSuppressions(file, text),
+    redaction:
+      redactionText === undefined
+        ? DEFAULT_REDACTION
+        : compileRedaction(parseRedaction(redactionFile, redactionText)),
   };
+}
+
+async function readOptionalFile(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    return undefined;
+  }
 }

@@ -14,6 +14,7 @@ import { noWallClock } from './rules/no-wall-clock.ts';
 import { paramValue } from './rules/param-value.ts';
 import { partitionFilter } from './rules/partition-filter.ts';
 import { portableFunctions } from './rules/portable-functions.ts';
+import { redactedColumn } from './rules/redacted-column.ts';
 import { selectStar } from './rules/select-star.ts';
 import { singleQuery } from './rules/single-query.ts';
 import { timestampOffset } from './rules/timestamp-offset.ts';
@@ -55,6 +56,7 @@ export const LINT_RULES: readonly LintRule[] = [
   portableFunctions,
   partitionFilter,
   selectStar,
+  redactedColumn,
   unusedParam,
 ];
 

@@ -1,9 +1,10 @@
 /**
  * The detector Lambda end to end: the real handler, runtime, runner and the shipped
  * off-hours-export detector with its rollup, on the DuckDB engine over a fixture lake ingested
- * through the real path; SNS and S3 are mocked clients, state is in memory.
+ * through the real path (the investigation report's queries too, translated from Trino as on
+ * Athena); SNS and S3 are mocked clients, state is in memory.
  */
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type PutObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
 import { PublishBatchCommand, type PublishBatchCommandInput, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -52,17 +53,26 @@ afterAll(async () => {
 /** A fresh Lambda runtime over the shared lake: memory state, mocked SNS that can go down, a movable clock. */
 function setup(now: string) {
   const published: string[] = [];
+  const emails: string[] = [];
+  /** S3 keys and SNS publishes in the order they happened. */
+  const calls: string[] = [];
   const control = { snsDown: false, now: new Date(now) };
   sns.reset();
   sns.on(PublishBatchCommand).callsFake((input: PublishBatchCommandInput) => {
+    calls.push('sns');
     if (control.snsDown)
       throw Object.assign(new Error('Service unavailable'), { name: 'InternalErrorException' });
     const entries = input.PublishBatchRequestEntries ?? [];
     published.push(...entries.map((entry) => entry.Id ?? ''));
+    emails.push(...entries.map((entry) => (JSON.parse(entry.Message ?? '{}') as { email: string }).email));
     return { Successful: entries.map((entry) => ({ Id: entry.Id, MessageId: `m-${entry.Id}` })), Failed: [] };
   });
   s3.reset();
-  s3.on(PutObjectCommand).resolves({});
+  s3.on(PutObjectCommand).callsFake((input: PutObjectCommandInput) => {
+    calls.push(`s3:${input.Key}`);
+    return {};
+  });
+  const puts = () => s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
   const state = new MemoryStateStore();
   const runtime = createDetectorRuntime(testConfig(DETECTORS_DIR), testClients(), {
     openEngine: async () => ({
@@ -77,11 +87,14 @@ function setup(now: string) {
   const handler = createDetectorHandler(() => runtime);
   return {
     published,
+    emails,
+    calls,
     control,
     invoke: () => handler({ detector: 'off-hours-export' }, lambdaContext()),
     watermark: async () => (await state.get('off-hours-export'))?.toISOString(),
     setWatermark: (iso: string) => state.watermarks.set('off-hours-export', Date.parse(iso)),
-    historyKeys: () => s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key ?? ''),
+    historyKeys: () => puts().flatMap((input) => (input.Key?.includes('/dt=') ? [input.Key] : [])),
+    reports: () => puts().filter((input) => input.Key?.includes('/reports/')),
   };
 }
 
@@ -102,6 +115,31 @@ describe('detector Lambda end to end', () => {
       expect.stringMatching(/detector=off-hours-export\/20260317T020000Z-/),
     ]);
     expect(await lambda.watermark()).toBe('2026-03-17T03:00:00.000Z');
+  });
+
+  it('puts the window’s investigation report before the alert, and the email names its S3 console page', async () => {
+    const lambda = setup('2026-03-17T03:20:00Z');
+    await lambda.invoke();
+
+    const key = 'audit/findings/reports/off-hours-export/20260317T020000Z-20260317T030000Z.html';
+    const [report] = lambda.reports();
+    expect(report).toMatchObject({
+      Bucket: 'auditlake-findings',
+      Key: key,
+      ContentType: 'text/html; charset=utf-8',
+    });
+    const html = String(report?.Body);
+    expect(html).toContain(`id="finding-${lambda.published[0]}"`);
+    expect(html).toContain('emp-b');
+    // Every chart's data came back: the report's Trino SQL ran (translated) on DuckDB.
+    expect(html.match(/<svg class="chart"/g)).toHaveLength(5);
+    expect(html).not.toContain('Charts unavailable');
+    expect(lambda.calls.indexOf(`s3:${key}`)).toBeLessThan(lambda.calls.indexOf('sns'));
+    const [email] = lambda.emails;
+    expect(email).toContain(`Object: s3://auditlake-findings/${key}`);
+    expect(email).toContain(
+      `S3 console: https://eu-central-1.console.aws.amazon.com/s3/object/auditlake-findings?region=eu-central-1&prefix=${encodeURIComponent(key)}`,
+    );
   });
 
   it('publishes nothing new when invoked again before another window is due', async () => {
@@ -130,6 +168,10 @@ describe('detector Lambda end to end', () => {
     const [failedAttempt, retry] = lambda.historyKeys();
     expect(retry).toBe(failedAttempt);
     expect(retry).toMatch(/detector=off-hours-export\/20260317T040000Z-/);
+    // So was its report: the retry's email names the object the retry wrote.
+    const [firstReport, retriedReport] = lambda.reports().map((input) => input.Key);
+    expect(retriedReport).toBe(firstReport);
+    expect(lambda.emails[0]).toContain(`s3://auditlake-findings/${retriedReport}`);
   });
 
   it('writes no finding content to the logs', async () => {

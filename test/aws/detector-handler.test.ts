@@ -100,6 +100,13 @@ const DAILY_BACKFILL = {
 };
 
 const puts = () => ddb.commandCalls(PutCommand).map((call) => call.args[0].input);
+/** The detector's own queries; the others build the investigation report of a window with findings. */
+const detectorQueries = () => started.filter((sql) => sql.includes(`'${SUMMARY}'`));
+const snsEmails = () =>
+  sns
+    .commandCalls(PublishBatchCommand)
+    .flatMap((call) => call.args[0].input.PublishBatchRequestEntries ?? [])
+    .map((entry) => (JSON.parse(entry.Message ?? '{}') as { email: string }).email);
 const watermarkPuts = () => puts().filter((input) => String(input.Item?.pk).startsWith('watermark#'));
 
 /** The one EMF document the invocation flushed, with its metric values and dimensions. */
@@ -122,11 +129,12 @@ describe('detector handler: scheduled runs', () => {
         watermark: '2026-03-17T03:00:00.000Z',
       },
     });
-    expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(3);
-    const [history] = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
+    expect(detectorQueries()).toHaveLength(3);
+    const [history, report] = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
     expect(history?.Key).toMatch(
       /^audit\/findings\/dt=2026-03-17\/detector=hourly-export\/20260317T020000Z-/,
     );
+    expect(report?.Key).toBe('audit/findings/reports/hourly-export/20260317T020000Z-20260317T030000Z.html');
     expect(String(history?.Body).trimEnd().split('\n')).toHaveLength(2);
     const entries = sns.commandCalls(PublishBatchCommand)[0]?.args[0].input.PublishBatchRequestEntries ?? [];
     expect(entries.map((entry) => JSON.parse(entry.Message ?? '{}').default)).toHaveLength(1);
@@ -186,6 +194,8 @@ describe('detector handler: scheduled runs', () => {
       BytesScanned: 3 * 52_428_800,
       QueryMillis: 3 * 1840,
       WindowsBehind: 0,
+      ReportsWritten: 1,
+      ReportsFailed: 0,
       DetectorFailed: 0,
     });
     const directive = (
@@ -198,14 +208,26 @@ describe('detector handler: scheduled runs', () => {
       'FindingsPublished',
       'FindingsSuppressed',
       'QueryMillis',
+      'ReportsFailed',
+      'ReportsWritten',
       'WindowsBehind',
     ]);
   });
 
   it('logs detector, windows and query ids, but never a finding summary or actor', async () => {
     await handler()({ detector: 'hourly-export' }, lambdaContext());
-    const queryLogs = output.logs.filter((log) => log.message === 'query done');
+    const queryLogs = output.logs.filter(
+      (log) => log.message === 'query done' && String(log.query).startsWith('hourly-export '),
+    );
     expect(queryLogs.map((log) => log.queryId)).toEqual(['q-1', 'q-2', 'q-3']);
+    // The report of the 02:00 window, the last, runs five queries after it.
+    expect(
+      output.logs.filter((log) => log.message === 'query done' && String(log.query).startsWith('report ')),
+    ).toHaveLength(5);
+    expect(output.logs.find((log) => log.message === 'report written')).toMatchObject({
+      key: 'audit/findings/reports/hourly-export/20260317T020000Z-20260317T030000Z.html',
+      findings: 1,
+    });
     expect(queryLogs[0]).toMatchObject({
       detector: 'hourly-export',
       mode: 'incremental',
@@ -228,6 +250,27 @@ describe('detector handler: scheduled runs', () => {
       Prefix: 'rollups/daily_actions/dt=',
     });
     expect(started.filter((sql) => sql.startsWith('INSERT INTO daily_actions'))).toHaveLength(2);
+  });
+
+  it('alerts without the report, says so, and counts ReportsFailed when the report cannot be put', async () => {
+    s3.on(PutObjectCommand)
+      .resolves({})
+      .on(PutObjectCommand, {
+        Key: 'audit/findings/reports/hourly-export/20260317T020000Z-20260317T030000Z.html',
+      })
+      .rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
+
+    const outcome = await handler()({ detector: 'hourly-export' }, lambdaContext());
+
+    expect(outcome).toMatchObject({ status: 'ran', report: { windows: 3, published: 2 } });
+    expect(snsEmails()).toHaveLength(1);
+    expect(snsEmails()[0]).toContain('Not written for this window');
+    expect(output.logs.find((log) => log.message === 'report not written')).toMatchObject({
+      level: 'WARN',
+      error: 'AccessDenied',
+      windowStart: '2026-03-17T02:00:00.000Z',
+    });
+    expect(flushedMetrics()).toMatchObject({ ReportsWritten: 0, ReportsFailed: 1, DetectorFailed: 0 });
   });
 
   it('fails a detector that reads rollups when no lake bucket is configured', async () => {

@@ -13,6 +13,7 @@ describe('the shipped detectors', () => {
     expect(catalog.detectors.map((d) => d.id)).toEqual([
       'access-without-justification',
       'activity-after-termination',
+      'audit-lake-tampering',
       'bulk-export-volume',
       'departing-employee',
       'first-time-sensitive-access',

@@ -76,7 +76,7 @@ describe('IAM', () => {
     }
   });
 
-  it('lets only ingestion and the runner write to the lake, the runner only to findings, flood archives and rollups', () => {
+  it('lets only ingestion, the lake-access stream, the runner and the digest Lambda write to the lake, each to its own prefixes', () => {
     const bucket = logicalIdOf(built.lake.storage.bucket);
     const writers = new Map<string, string[]>();
     for (const statement of all.filter((candidate) => candidate.Effect === 'Allow')) {
@@ -94,7 +94,16 @@ describe('IAM', () => {
         built.lake.ingestion.deliveryRole.node.findChild('DefaultPolicy').node.findChild('Resource'),
       )]: ['/audit_events/*', '/ingest-errors/*'],
       [logicalIdOf(built.lake.ingestion.batchUploadPolicy)]: ['/audit_events/dt=*/*.parquet', '/employees/*'],
+      [logicalIdOf(
+        built.lake.ingestion.validator.role.node.findChild('DefaultPolicy').node.findChild('Resource'),
+      )]: ['/quarantine/stream/*'],
       [logicalIdOf(built.lake.access.detectorPolicy)]: ['/findings/*', '/flooded/*', '/rollups/*'],
+      [logicalIdOf(
+        built.lake.accessTrail.deliveryRole.node.findChild('DefaultPolicy').node.findChild('Resource'),
+      )]: ['/audit_events/*', '/ingest-errors/*'],
+      [logicalIdOf(
+        built.lake.digests.function.role.node.findChild('DefaultPolicy').node.findChild('Resource'),
+      )]: ['/digests/*'],
     });
   });
 

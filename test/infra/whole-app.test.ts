@@ -105,7 +105,7 @@ describe('cdk-nag AwsSolutions over the whole app', () => {
 });
 
 describe('the detector bundle', () => {
-  it('carries the detectors, rollups and suppressions it reads, and no test fixtures', () => {
+  it('carries the detectors, rollups, suppressions and redaction list it reads, and no test fixtures', () => {
     const dir = assetDirOf(built.detection.runner.function.function);
 
     expect(readdirSync(path.join(dir, 'queries', 'detectors')).sort()).toEqual(
@@ -119,6 +119,7 @@ describe('the detector bundle', () => {
         .sort(),
     );
     expect(existsSync(path.join(dir, 'queries', 'suppressions.yaml'))).toBe(true);
+    expect(existsSync(path.join(dir, 'queries', 'redaction.yaml'))).toBe(true);
     expect(existsSync(path.join(dir, 'queries', 'tests'))).toBe(false);
   });
 
@@ -133,6 +134,12 @@ describe('the ticketing bundle', () => {
     if (!ticketing) throw new Error('ticketing was configured');
 
     expect(handlerTypeIn(ticketing.function.function)).toBe('function');
+  });
+});
+
+describe('the digest bundle', () => {
+  it('loads as an ES module in plain Node and exports the handler', () => {
+    expect(handlerTypeIn(built.lake.digests.function.function)).toBe('function');
   });
 });
 

@@ -448,6 +448,26 @@ describe('select-star', () => {
   });
 });
 
+describe('redacted-column', () => {
+  it('accepts aggregates, ids and columns only a CTE selects', () => {
+    const sql = `WITH e AS (SELECT actor_id, resource_id AS customer_email ${SCAN}) SELECT actor_id, count(*) AS records, max(employee_email) AS employee_email FROM e GROUP BY actor_id`;
+
+    expect(lintRule('redacted-column', sql)).toEqual([]);
+  });
+
+  it('warns about a result column the redaction list matches, on its line', () => {
+    const sql = `SELECT actor_id,\n  max(resource_id) AS customer_email,\n  contact_phone\n${SCAN}`;
+
+    const issues = lintRule('redacted-column', sql);
+
+    expect(issues).toMatchObject([
+      { line: sqlLine(2), severity: 'warning' },
+      { line: sqlLine(3), severity: 'warning' },
+    ]);
+    expect(issues[0]?.message).toContain('the result column customer_email matches the redaction list');
+  });
+});
+
 describe('unused-param', () => {
   it('accepts a header whose parameters are all used', () => {
     const sql = `SELECT actor_id ${SCAN} AND record_count >= :min_records`;

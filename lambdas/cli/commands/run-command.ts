@@ -9,6 +9,7 @@ import {
   DEFAULT_SUPPRESSIONS_FILE,
   defaultStatePath,
 } from '../project-paths.ts';
+import { DEFAULT_REDACTION_FILE } from '../redaction-file.ts';
 
 export function registerRunCommand(program: Command): void {
   program
@@ -29,6 +30,7 @@ export function registerRunCommand(program: Command): void {
     .option('--queries <dir>', 'detectors folder', DEFAULT_QUERIES_DIR)
     .option('--rollups <dir>', 'rollups folder', DEFAULT_ROLLUPS_DIR)
     .option('--suppressions <file>', 'suppressions file', DEFAULT_SUPPRESSIONS_FILE)
+    .option('--redaction <file>', 'evidence columns never shown', DEFAULT_REDACTION_FILE)
     .action(async (options) => {
       if (Boolean(options.from) !== Boolean(options.to)) throw new ConfigError('--from and --to go together');
       const mode: RunMode = options.from
@@ -55,6 +57,7 @@ export function registerRunCommand(program: Command): void {
         queriesDir: options.queries,
         rollupsDir: options.rollups,
         suppressionsFile: options.suppressions,
+        redactionFile: options.redaction,
         rebuildRollups: Boolean(options.rebuildRollups),
         detectorIds: options.detector ?? [],
         mode,
