@@ -10,6 +10,7 @@ import { App } from 'aws-cdk-lib';
 import { AuditlakeError } from '../lambdas/core/errors.ts';
 import { addAuditlakeStacks } from './auditlake-app.ts';
 import { type ConfigSource, parseAuditlakeConfig } from './config/auditlake-config.ts';
+import { handlerSources } from './handler-sources.ts';
 import { loadQueriesRegistry } from './queries-registry.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -34,11 +35,7 @@ try {
   addAuditlakeStacks(app, {
     config: parseAuditlakeConfig(sources),
     registry: await loadQueriesRegistry(path.join(PROJECT_ROOT, 'queries')),
-    sources: {
-      projectRoot: PROJECT_ROOT,
-      detectorEntry: path.join(PROJECT_ROOT, 'lambdas/handlers/detector-handler.ts'),
-      ticketingEntry: path.join(PROJECT_ROOT, 'lambdas/handlers/ticketing-handler.ts'),
-    },
+    sources: handlerSources(PROJECT_ROOT),
   });
   app.synth();
 } catch (error) {

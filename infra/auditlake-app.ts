@@ -3,20 +3,20 @@
  * registry. Reads nothing itself: `infra/app.ts` (the CLI's entry point) and the tests call it
  * with what they loaded. cdk-nag's AwsSolutions pack validates the whole app at synth.
  */
-import path from 'node:path';
 import { type App, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { AuditlakeConfig } from './config/auditlake-config.ts';
+import type { HandlerSources } from './handler-sources.ts';
 import type { QueriesRegistry } from './queries-registry.ts';
-import { DetectionStack, type HandlerSources } from './stacks/detection-stack.ts';
+import { DetectionStack } from './stacks/detection-stack.ts';
 import { LakeStack } from './stacks/lake-stack.ts';
 
 export interface AuditlakeAppProps {
   readonly config: AuditlakeConfig;
   readonly registry: QueriesRegistry;
   /** Repository root and handler entry files (the queries folder comes from the registry). */
-  readonly sources: Omit<HandlerSources, 'queriesDir'>;
+  readonly sources: HandlerSources;
 }
 
 export interface AuditlakeStacks {
@@ -48,11 +48,7 @@ export function addAuditlakeStacks(app: App, props: AuditlakeAppProps): Auditlak
     rollupTables: registry.rollupTables,
     logRetention,
     removalPolicy,
-    validatorEntry: path.join(props.sources.projectRoot, 'lambdas/handlers/stream-validation-handler.ts'),
-    digestHandler: {
-      entry: path.join(props.sources.projectRoot, 'lambdas/handlers/digest-handler.ts'),
-      projectRoot: props.sources.projectRoot,
-    },
+    sources: props.sources,
   });
   const detection = new DetectionStack(app, `${config.stackPrefix}Detection`, {
     env,

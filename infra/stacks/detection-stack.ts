@@ -21,6 +21,7 @@ import { LakeAccessControlWatch, type LakeAccessTrail } from '../constructs/lake
 import type { LakeCatalog } from '../constructs/lake-catalog.ts';
 import type { LakeStorage } from '../constructs/lake-storage.ts';
 import { type NamedQueue, Operations } from '../constructs/operations.ts';
+import type { HandlerSources } from '../handler-sources.ts';
 
 /** What the detection stack uses of the lake stack (LakeStack satisfies it). */
 export interface LakeResources {
@@ -32,20 +33,14 @@ export interface LakeResources {
   readonly accessTrail: Pick<LakeAccessTrail, 'target'>;
 }
 
-/** Where the Lambda handlers and the repository are. */
-export interface HandlerSources {
-  readonly projectRoot: string;
-  readonly detectorEntry: string;
-  readonly ticketingEntry: string;
-  /** The `queries/` folder the detectors were parsed from. */
-  readonly queriesDir: string;
-}
-
 export interface DetectionStackProps extends StackProps {
   readonly lake: LakeResources;
   /** The parsed detector registry (queries/detectors), all of it: inactive ones get no schedule. */
   readonly detectors: readonly Detector[];
-  readonly sources: HandlerSources;
+  /** Where the handlers are, and the `queries/` folder the detectors were parsed from. */
+  readonly sources: Pick<HandlerSources, 'projectRoot' | 'detectorEntry' | 'ticketingEntry'> & {
+    readonly queriesDir: string;
+  };
   readonly config: Pick<
     AuditlakeConfig,
     'alertEmails' | 'opsEmails' | 'ticketing' | 'athena' | 'detection' | 'alarms'

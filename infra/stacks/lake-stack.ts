@@ -4,7 +4,6 @@
  * producers hold its stream and policies, which should not move when detectors change). Its
  * resources' logical ids never change (test/infra/logical-ids.test.ts pins them).
  */
-import path from 'node:path';
 import { CfnOutput, type RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -16,6 +15,7 @@ import { LakeAccessTrail } from '../constructs/lake-access-trail.ts';
 import { LakeCatalog, type RollupTableSpec } from '../constructs/lake-catalog.ts';
 import { LakeDigests } from '../constructs/lake-digests.ts';
 import { LakeStorage } from '../constructs/lake-storage.ts';
+import type { HandlerSources } from '../handler-sources.ts';
 
 export interface LakeStackProps extends StackProps {
   readonly lake: AuditlakeConfig['lake'];
@@ -24,10 +24,11 @@ export interface LakeStackProps extends StackProps {
   /** Tables of the rollups in queries/rollups, with their columns. */
   readonly rollupTables: readonly RollupTableSpec[];
   readonly logRetention: logs.RetentionDays;
-  /** The stream validator's handler file (Firehose's transformation Lambda). */
-  readonly validatorEntry: string;
-  /** The digest Lambda's handler file and the repository root it is bundled from. */
-  readonly digestHandler: { readonly entry: string; readonly projectRoot: string };
+  /** The handler files of the lake's own Lambdas and the repository root they are bundled from. */
+  readonly sources: Pick<
+    HandlerSources,
+    'projectRoot' | 'validatorEntry' | 'digestEntry' | 'normalizerEntry'
+  >;
   /** RETAIN for production; DESTROY only when a non-production config asks for it. */
   readonly removalPolicy: RemovalPolicy;
 }
@@ -63,8 +64,8 @@ export class LakeStack extends Stack {
       bucket: this.storage.bucket,
       key: this.storage.key,
       catalog: this.catalog,
-      validatorEntry: props.validatorEntry,
-      projectRoot: props.digestHandler.projectRoot,
+      validatorEntry: props.sources.validatorEntry,
+      projectRoot: props.sources.projectRoot,
       bufferSeconds: props.ingestion.bufferSeconds,
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
@@ -77,7 +78,8 @@ export class LakeStack extends Stack {
     this.digests = new LakeDigests(this, 'Digests', {
       bucket: this.storage.bucket,
       key: this.storage.key,
-      ...props.digestHandler,
+      entry: props.sources.digestEntry,
+      projectRoot: props.sources.projectRoot,
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
     });
@@ -87,11 +89,8 @@ export class LakeStack extends Stack {
       key: this.storage.key,
       catalog: this.catalog,
       accessLogsBucket: this.storage.accessLogsBucket,
-      normalizerEntry: path.join(
-        props.digestHandler.projectRoot,
-        'lambdas/handlers/lake-access-normalizer.ts',
-      ),
-      projectRoot: props.digestHandler.projectRoot,
+      normalizerEntry: props.sources.normalizerEntry,
+      projectRoot: props.sources.projectRoot,
       bufferSeconds: props.ingestion.bufferSeconds,
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,

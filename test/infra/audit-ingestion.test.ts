@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { describe, expect, it } from 'vitest';
 import { AuditIngestion } from '../../infra/constructs/audit-ingestion.ts';
 import { LakeCatalog } from '../../infra/constructs/lake-catalog.ts';
-import { constructStack, HANDLER_SOURCES, logicalIdOf, PROJECT_ROOT, Template } from './support/infra-app.ts';
+import { constructStack, HANDLER_SOURCES, logicalIdOf, Template } from './support/infra-app.ts';
 
 function synth(bufferSeconds?: number) {
   const stack = constructStack();
@@ -16,7 +16,7 @@ function synth(bufferSeconds?: number) {
     bucket,
     key,
     catalog,
-    validatorEntry: `${PROJECT_ROOT}/lambdas/handlers/stream-validation-handler.ts`,
+    validatorEntry: HANDLER_SOURCES.validatorEntry,
     projectRoot: HANDLER_SOURCES.projectRoot,
     ...(bufferSeconds === undefined ? {} : { bufferSeconds }),
   });

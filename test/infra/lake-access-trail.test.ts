@@ -7,7 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
 import { LakeAccessControlWatch, LakeAccessTrail } from '../../infra/constructs/lake-access-trail.ts';
 import { LakeCatalog } from '../../infra/constructs/lake-catalog.ts';
-import { constructStack, HANDLER_SOURCES, logicalIdOf, PROJECT_ROOT, Template } from './support/infra-app.ts';
+import { constructStack, HANDLER_SOURCES, logicalIdOf, Template } from './support/infra-app.ts';
 
 function build(props: { bufferSeconds?: number; humanRoles?: string[] } = {}) {
   const stack = constructStack();
@@ -20,7 +20,7 @@ function build(props: { bufferSeconds?: number; humanRoles?: string[] } = {}) {
     key,
     catalog,
     accessLogsBucket: logs,
-    normalizerEntry: `${PROJECT_ROOT}/lambdas/handlers/lake-access-normalizer.ts`,
+    normalizerEntry: HANDLER_SOURCES.normalizerEntry,
     projectRoot: HANDLER_SOURCES.projectRoot,
     ...props,
   });

@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { describe, expect, it } from 'vitest';
 import { LakeDigests } from '../../infra/constructs/lake-digests.ts';
-import { constructStack, logicalIdOf, PROJECT_ROOT, Template } from '../infra/support/infra-app.ts';
+import { constructStack, HANDLER_SOURCES, logicalIdOf, Template } from '../infra/support/infra-app.ts';
 
 function synth(interval?: Duration) {
   const stack = constructStack();
@@ -17,8 +17,8 @@ function synth(interval?: Duration) {
   const digests = new LakeDigests(stack, 'Digests', {
     bucket,
     key,
-    entry: `${PROJECT_ROOT}/lambdas/handlers/digest-handler.ts`,
-    projectRoot: PROJECT_ROOT,
+    entry: HANDLER_SOURCES.digestEntry,
+    projectRoot: HANDLER_SOURCES.projectRoot,
     ...(interval ? { interval } : {}),
   });
   return { bucket, key, digests, template: Template.fromStack(stack) };

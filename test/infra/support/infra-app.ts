@@ -12,6 +12,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { type AuditlakeStacks, addAuditlakeStacks } from '../../../infra/auditlake-app.ts';
 import { type ConfigSource, parseAuditlakeConfig } from '../../../infra/config/auditlake-config.ts';
+import { handlerSources } from '../../../infra/handler-sources.ts';
 import { loadQueriesRegistry, type QueriesRegistry } from '../../../infra/queries-registry.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -19,11 +20,7 @@ export const REPO_QUERIES_DIR = path.join(PROJECT_ROOT, 'queries');
 /** Four fixture detectors (two active, one disabled, one deprecated) and one rollup. */
 export const FIXTURE_QUERIES_DIR = fileURLToPath(new URL('../fixtures/queries', import.meta.url));
 
-export const HANDLER_SOURCES = {
-  projectRoot: PROJECT_ROOT,
-  detectorEntry: path.join(PROJECT_ROOT, 'lambdas/handlers/detector-handler.ts'),
-  ticketingEntry: path.join(PROJECT_ROOT, 'lambdas/handlers/ticketing-handler.ts'),
-};
+export const HANDLER_SOURCES = handlerSources(PROJECT_ROOT);
 
 const CDK_JSON = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as {
   context: Record<string, unknown>;
