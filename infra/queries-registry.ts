@@ -5,18 +5,19 @@
  * stops the synth with every problem listed, one line each naming the file and field (see
  * "Broken detector files" in docs/detectors.md for why it stops rather than skips).
  * Checked here too, because the detector Lambda would otherwise meet them only at run time:
- * every `:name` in a detector's SQL renders, and `suppressions.yaml` parses (the bundled file is
- * read by every invocation, so a broken one would stop every detector).
+ * every `:name` in a detector's SQL renders, and `suppressions.yaml` and `redaction.yaml` parse
+ * (the bundled files are read by every invocation, so a broken one would stop every detector).
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readOptionalFile } from '../lambdas/core/config-file.ts';
 import type { Detector } from '../lambdas/core/detector.ts';
 import { loadDetectorCatalog } from '../lambdas/core/detector-catalog.ts';
 import { paramsForWindow } from '../lambdas/core/detector-params.ts';
 import { ConfigError } from '../lambdas/core/errors.ts';
+import { parseRedaction, REDACTION_FILE } from '../lambdas/core/redaction.ts';
 import { loadRollupCatalog, type Rollup } from '../lambdas/core/rollup.ts';
 import { ParamError, renderSql } from '../lambdas/core/sql-params.ts';
-import { parseSuppressions } from '../lambdas/core/suppressions.ts';
+import { parseSuppressions, SUPPRESSIONS_FILE } from '../lambdas/core/suppressions.ts';
 import { describeRollupTables, type RollupTable } from './rollup-columns.ts';
 
 export interface QueriesRegistry {
@@ -46,8 +47,13 @@ export async function loadQueriesRegistry(queriesDir: string): Promise<QueriesRe
   for (const [index, table] of tables.entries()) {
     if (tables.indexOf(table) !== index) problems.push(`two rollups fill the table ${table}`);
   }
-  const suppressions = await suppressionsProblem(join(queriesDir, 'suppressions.yaml'));
-  if (suppressions) problems.push(suppressions);
+  for (const [name, what, parse] of [
+    [SUPPRESSIONS_FILE, 'suppressions file', parseSuppressions],
+    [REDACTION_FILE, 'redaction file', parseRedaction],
+  ] as const) {
+    const problem = await bundledFileProblem(join(queriesDir, name), what, parse);
+    if (problem) problems.push(problem);
+  }
   if (problems.length > 0) {
     throw new ConfigError(`the queries folder ${queriesDir} has problems:\n  ${problems.join('\n  ')}`);
   }
@@ -74,17 +80,15 @@ function renderProblem(detector: Detector): string | undefined {
   }
 }
 
-/** The suppressions file's first problem, as its one line; a missing file holds no suppressions. */
-async function suppressionsProblem(file: string): Promise<string | undefined> {
-  let text: string;
+/** A bundled YAML file's problem, as its one line; a missing file is none (its defaults apply). */
+async function bundledFileProblem(
+  file: string,
+  what: string,
+  parse: (file: string, text: string) => unknown,
+): Promise<string | undefined> {
   try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    return `${file}: cannot read the suppressions file`;
-  }
-  try {
-    parseSuppressions(file, text);
+    const text = await readOptionalFile(file, what);
+    if (text !== undefined) parse(file, text);
     return undefined;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

@@ -35,6 +35,8 @@ export interface DetectionRunOptions {
   readonly webhook: { readonly url: string; readonly secret: string } | undefined;
   readonly params: readonly string[];
   readonly print: (text: string) => void;
+  /** Where broken detector files are reported, apart from the findings. @default print */
+  readonly printError?: (text: string) => void;
   readonly clock?: () => Date;
 }
 
@@ -46,7 +48,8 @@ export interface DetectionRunResult {
 
 export async function runDetection(options: DetectionRunOptions): Promise<DetectionRunResult> {
   const catalog = await loadDetectorCatalog(options.queriesDir);
-  for (const error of catalog.errors) options.print(`error: ${error.message} (detector skipped)\n`);
+  const printError = options.printError ?? options.print;
+  for (const error of catalog.errors) printError(`error: ${error.message} (detector skipped)\n`);
   const detectors =
     options.detectorIds.length > 0
       ? selectDetectors(catalog.detectors, options.detectorIds)

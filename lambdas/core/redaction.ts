@@ -14,8 +14,8 @@
  *
  * Pure: no I/O. The file is read by the CLI and the Lambda bundle loader.
  */
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
+import { parseYamlFile } from './config-file.ts';
 import { ConfigError } from './errors.ts';
 import type { Finding } from './finding.ts';
 import type { SqlValue } from './ports.ts';
@@ -79,13 +79,7 @@ export const DEFAULT_REDACTION_POLICY: RedactionPolicy = {
 
 /** Parses a redaction file; every error is one line naming the file and the field. */
 export function parseRedaction(file: string, text: string): RedactionPolicy {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (error) {
-    const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}` : '';
-    throw new ConfigError(`${file}: not valid YAML${where}`);
-  }
+  const raw = parseYamlFile(file, text);
   const parsed = fileSchema.safeParse(raw ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -5,8 +5,9 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { yamlErrorLine } from './config-file.ts';
 import { AuditlakeError, DetectorError } from './errors.ts';
 import { hasSqlBody } from './sql-params.ts';
 import { SqlLexError } from './sql-tokens.ts';
@@ -29,8 +30,7 @@ export function readSqlFile<Schema extends z.ZodType<{ id: string }>>(
   try {
     raw = parseYaml(yamlText);
   } catch (error) {
-    const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}` : '';
-    throw new DetectorError(file, 'header', `is not valid YAML${where}`);
+    throw new DetectorError(file, 'header', `is not valid YAML${yamlErrorLine(error)}`);
   }
   const parsed = schema.safeParse(raw ?? {});
   if (!parsed.success) {

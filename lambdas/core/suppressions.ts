@@ -4,8 +4,8 @@
  * must match, and always a reason, an owner and an expiry date, so nothing is muted forever by
  * accident. A suppressed finding is still recorded, marked with the entry; alerting sinks skip it.
  */
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
+import { parseYamlFile } from './config-file.ts';
 import { ConfigError } from './errors.ts';
 import type { Finding, Suppression } from './finding.ts';
 import { describeZodIssue } from './sql-file.ts';
@@ -31,19 +31,16 @@ const entrySchema = z
     message: 'needs a detector, an actor, or both',
   });
 
+/** The file of accepted findings, bundled beside the detectors folder. */
+export const SUPPRESSIONS_FILE = 'suppressions.yaml';
+
 const fileSchema = z.strictObject({ suppressions: z.array(entrySchema).default([]) });
 
 export type SuppressionEntry = z.output<typeof entrySchema>;
 
 /** Parses a suppressions file; every error names the file, the entry and the field. */
 export function parseSuppressions(file: string, text: string): SuppressionEntry[] {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (error) {
-    const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}` : '';
-    throw new ConfigError(`${file}: not valid YAML${where}`);
-  }
+  const raw = parseYamlFile(file, text);
   const parsed = fileSchema.safeParse(raw ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

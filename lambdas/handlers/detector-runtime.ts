@@ -5,9 +5,9 @@
  * control, and the bundled detectors and suppressions. Tests build it with mocked clients, or swap
  * the engine for DuckDB and the store for memory.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { logger } from '../aws/powertools.ts';
+import { readOptionalFile } from '../core/config-file.ts';
 import { type DetectorCatalog, loadDetectorCatalog } from '../core/detector-catalog.ts';
 import type { FloodControl } from '../core/flood-control.ts';
 import type { DedupStore, FindingSink, QueryEngine, WatermarkStore } from '../core/ports.ts';
@@ -19,7 +19,7 @@ import {
   type Redaction,
 } from '../core/redaction.ts';
 import { loadRollupCatalog, type Rollup, type Rollups } from '../core/rollup.ts';
-import { parseSuppressions, type SuppressionEntry } from '../core/suppressions.ts';
+import { parseSuppressions, SUPPRESSIONS_FILE, type SuppressionEntry } from '../core/suppressions.ts';
 import { AthenaEngine } from '../engines/athena-engine.ts';
 import { AthenaRollupStore } from '../engines/athena-rollup-store.ts';
 import { S3FindingArchive } from '../sinks/s3-finding-archive.ts';
@@ -82,8 +82,7 @@ export interface RuntimeOverrides {
   readonly clock?: () => Date;
 }
 
-/** The file of accepted findings and the rollups folder, bundled next to the detectors folder. */
-export const SUPPRESSIONS_FILE = 'suppressions.yaml';
+/** The rollups folder, bundled next to the detectors folder (with the suppressions and redaction files). */
 export const ROLLUPS_DIR = 'rollups';
 
 export function createDetectorRuntime(
@@ -169,9 +168,9 @@ async function readBundle(detectorsDir: string): Promise<DetectorBundle> {
   const rollups = await loadRollupCatalog(join(detectorsDir, '..', ROLLUPS_DIR));
   // A broken rollup file surfaces when a detector that names it runs (the runner cannot find it).
   const file = join(detectorsDir, '..', SUPPRESSIONS_FILE);
-  const text = await readOptionalFile(file);
+  const text = await readOptionalFile(file, 'suppressions file');
   const redactionFile = join(detectorsDir, '..', REDACTION_FILE);
-  const redactionText = await readOptionalFile(redactionFile);
+  const redactionText = await readOptionalFile(redactionFile, 'redaction file');
   return {
     catalog,
     rollups: rollups.rollups,
@@ -181,13 +180,4 @@ async function readBundle(detectorsDir: string): Promise<DetectorBundle> {
         ? DEFAULT_REDACTION
         : compileRedaction(parseRedaction(redactionFile, redactionText)),
   };
-}
-
-async function readOptionalFile(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    return undefined;
-  }
 }

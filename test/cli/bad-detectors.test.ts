@@ -61,11 +61,16 @@ function queriesCopy() {
   cpSync(SHIPPED_QUERIES, dir, { recursive: true });
   const detectors = join(dir, 'detectors');
   const suppressions = join(dir, 'suppressions.yaml');
-  const options = ['--queries', detectors, '--rollups', join(dir, 'rollups'), '--suppressions', suppressions];
+  const redaction = join(dir, 'redaction.yaml');
+  const options = [
+    ...['--queries', detectors, '--rollups', join(dir, 'rollups')],
+    ...['--suppressions', suppressions, '--redaction', redaction],
+  ];
   return {
     dir,
     detectors,
     suppressions,
+    redaction,
     brokenFile: join(detectors, `${BROKEN_ID}.sql`),
     lint: () => runCliInProcess(['lint', ...options]),
     list: () => runCliInProcess(['detectors', 'list', '--queries', detectors]),
@@ -189,6 +194,8 @@ describe.each(HEADER_BREAKAGES)('a detector with $name', (breakage) => {
     const named = linesNaming(result, queries.brokenFile);
     expect(named).toEqual([expect.stringContaining(`error: ${line}`)]);
     expect(named[0]).toContain('(detector skipped)');
+    // Reported apart from the findings table, which stays machine-readable on stdout.
+    expect(result.stderr).toContain(named[0]);
     expectWitnessFinding(result);
   });
 
@@ -322,6 +329,32 @@ describe.each(SUPPRESSION_BREAKAGES)('a suppressions file with $name', (breakage
   it('stops the synth, so the bundle every detector invocation reads never holds it', async () => {
     await expect(loadQueriesRegistry(queries.dir)).rejects.toThrow(
       `\n  ${queries.suppressions}${breakage.problem}`,
+    );
+  });
+});
+
+describe('a redaction file that does not parse', () => {
+  let queries: QueriesCopy;
+  beforeAll(() => {
+    queries = queriesCopy();
+    writeFileSync(queries.redaction, 'redact:\n  - 42\n');
+  });
+
+  it.each(['lint', 'run'] as const)(
+    'stops %s with one line naming the file and the entry, since what to hide is unknown',
+    async (command) => {
+      const result = await queries[command]();
+
+      expect(result.code).toBe(1);
+      expect(result.stderr.trimEnd().split('\n')).toEqual([
+        expect.stringContaining(`auditlake: ${queries.redaction}: redact entry 1: `),
+      ]);
+    },
+  );
+
+  it('stops the synth, so the bundle every detector invocation reads never holds it', async () => {
+    await expect(loadQueriesRegistry(queries.dir)).rejects.toThrow(
+      `\n  ${queries.redaction}: redact entry 1: `,
     );
   });
 });

@@ -63,6 +63,7 @@ export function registerDemoCommand(program: Command): void {
         webhook: undefined,
         params: [],
         print: (text) => process.stdout.write(text),
+        printError: (text) => process.stderr.write(text),
       });
       process.stdout.write(
         `\n${summarizeCatch(manifest.groundTruth, report.findings)}\nFindings written to ${options.out}\n`,

@@ -3,6 +3,7 @@ import { loadDetectorCatalog } from '../../core/detector-catalog.ts';
 import { loadRollupCatalog, rollupAsDetector } from '../../core/rollup.ts';
 import { expiredSuppressions } from '../../core/suppressions.ts';
 import { DEFAULT_QUERIES_DIR, DEFAULT_ROLLUPS_DIR, DEFAULT_SUPPRESSIONS_FILE } from '../project-paths.ts';
+import { DEFAULT_REDACTION_FILE, readRedactionFile } from '../redaction-file.ts';
 import { readSuppressionsFile } from '../suppressions-file.ts';
 
 export function registerLintCommand(program: Command): void {
@@ -12,6 +13,7 @@ export function registerLintCommand(program: Command): void {
     .option('--queries <dir>', 'detectors folder', DEFAULT_QUERIES_DIR)
     .option('--rollups <dir>', 'rollups folder', DEFAULT_ROLLUPS_DIR)
     .option('--suppressions <file>', 'suppressions file', DEFAULT_SUPPRESSIONS_FILE)
+    .option('--redaction <file>', 'evidence columns never shown', DEFAULT_REDACTION_FILE)
     .action(async (options) => {
       // The Trino grammar is large; load it only for this command.
       const { formatLintIssue, lintDetector } = await import('../../lint/detector-lint.ts');
@@ -29,6 +31,8 @@ export function registerLintCommand(program: Command): void {
       for (const problem of problems) process.stdout.write(`${problem}\n`);
       for (const issue of issues) process.stdout.write(`${formatLintIssue(issue)}\n`);
       const errors = problems.length + issues.filter((issue) => issue.severity === 'error').length;
+      // A broken redaction file stops every run that reads it: one line, exit 1, like suppressions.
+      await readRedactionFile(options.redaction);
       const today = new Date().toISOString().slice(0, 10);
       const expired = expiredSuppressions(await readSuppressionsFile(options.suppressions), today);
       for (const entry of expired) {

@@ -66,6 +66,7 @@ export function registerRunCommand(program: Command): void {
         webhook: options.webhook ? { url: options.webhook, secret: secret as string } : undefined,
         params: options.param ?? [],
         print: (text) => process.stdout.write(text),
+        printError: (text) => process.stderr.write(text),
       });
       if (problems > 0) process.exitCode = 1;
     });
