@@ -199,6 +199,19 @@ export class Operations extends Construct {
         ),
       );
     }
+    alarm(
+      'ReportFailuresAlarm',
+      anyOf(
+        new cloudwatch.Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: 'ReportsFailed',
+          dimensionsMap: { service: POWERTOOLS_SERVICE },
+          statistic: 'Sum',
+          period: Duration.hours(1),
+        }),
+        'A window with findings got no investigation report (its alerts say so); see "report not written" in the detector log.',
+      ),
+    );
     // The digest chain is only evidence while it keeps growing: alarm on failures and on silence.
     const digestFailed = (statistic: string, period: Duration) =>
       new cloudwatch.Metric({

@@ -100,6 +100,8 @@ export async function runDetectorInvocation(
   recordRun(metrics, report);
   metrics.addMetric('ReportsWritten', MetricUnit.Count, reports.written);
   metrics.addMetric('ReportsFailed', MetricUnit.Count, reports.failed);
+  // Also without the detector dimension, so one alarm covers every detector.
+  if (reports.failed > 0) metrics.singleMetric().addMetric('ReportsFailed', MetricUnit.Count, reports.failed);
   // Counts only; the error itself is logged once, by the handler, when it rethrows.
   const { error, ...counts } = report;
   logger.info('detector run finished', { ...counts, failed: error !== undefined });

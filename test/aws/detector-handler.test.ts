@@ -270,7 +270,17 @@ describe('detector handler: scheduled runs', () => {
       error: 'AccessDenied',
       windowStart: '2026-03-17T02:00:00.000Z',
     });
-    expect(flushedMetrics()).toMatchObject({ ReportsWritten: 0, ReportsFailed: 1, DetectorFailed: 0 });
+    const [alarmed, perDetector] = output.metrics;
+    // Once without the detector dimension (what the alarm watches), once with it, with the run's counts.
+    expect(alarmed).toMatchObject({ ReportsFailed: 1, service: 'auditlake' });
+    expect(alarmed).not.toHaveProperty('detector');
+    expect(perDetector).toMatchObject({
+      detector: 'hourly-export',
+      ReportsWritten: 0,
+      ReportsFailed: 1,
+      DetectorFailed: 0,
+    });
+    expect(output.metrics).toHaveLength(2);
   });
 
   it('fails a detector that reads rollups when no lake bucket is configured', async () => {

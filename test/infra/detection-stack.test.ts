@@ -204,6 +204,15 @@ describe('operations', () => {
     ]);
   });
 
+  it('alarms when a window with findings got no investigation report', () => {
+    expect(alarmsOn('ReportsFailed').map((alarm) => alarm.Properties)).toEqual([
+      expect.objectContaining({
+        Namespace: 'auditlake',
+        Dimensions: [{ Name: 'service', Value: 'auditlake' }],
+      }),
+    ]);
+  });
+
   it('alarms when the digest chain stops growing: a failed run, or no run for three hours', () => {
     const digest = alarmsOn('DigestFailed').map((alarm) => alarm.Properties);
     expect(digest).toEqual(
