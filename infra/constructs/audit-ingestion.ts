@@ -11,16 +11,16 @@
  */
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
+import type * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AuditlakeFunction } from './auditlake-function.ts';
 import type { LakeCatalog } from './lake-catalog.ts';
 import { LAKE_PREFIXES } from './lake-layout.ts';
-import { AUDIT_EVENTS_TABLE } from './lake-tables.ts';
 import { acknowledgeWildcardResource } from './nag.ts';
+import { addParquetDelivery } from './parquet-delivery.ts';
 
 export interface AuditIngestionProps {
   readonly bucket: s3.IBucket;
@@ -54,9 +54,6 @@ export const STREAM_QUARANTINE_PREFIX = `${LAKE_PREFIXES.quarantine}stream/`;
 /** Where batch uploads may put files: Parquet partitions of audit_events only. */
 const BATCH_EVENTS_PATTERN = `${LAKE_PREFIXES.auditEvents}dt=*/*.parquet`;
 
-/** Timestamp forms the Parquet conversion accepts for `event_time` (Joda-Time patterns). */
-export const EVENT_TIME_FORMATS = ["yyyy-MM-dd'T'HH:mm:ss.SSSZZ", "yyyy-MM-dd'T'HH:mm:ssZZ", 'millis'];
-
 export class AuditIngestion extends Construct {
   public readonly deliveryStream: firehose.CfnDeliveryStream;
   /** Firehose's own role: the one writer of `audit_events/` besides batch uploaders. */
@@ -77,14 +74,8 @@ export class AuditIngestion extends Construct {
         `AuditIngestion: bufferSeconds (${bufferSeconds}) must be a whole number from 60 to 900`,
       );
     }
-    const stack = Stack.of(this);
+    const _stack = Stack.of(this);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-
-    this.errorLogGroup = new logs.LogGroup(this, 'ErrorLogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy,
-    });
-    const logStream = this.errorLogGroup.addStream('S3Delivery');
 
     this.validator = new AuditlakeFunction(this, 'Validator', {
       entry: props.validatorEntry,
@@ -113,116 +104,21 @@ export class AuditIngestion extends Construct {
       'The validator writes one quarantine object per Firehose batch under quarantine/stream/dt=<day>/.',
     );
 
-    this.deliveryRole = new iam.Role(this, 'DeliveryRole', {
-      description: 'auditlake Firehose: converts audit events to Parquet and writes them to the lake',
-      assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-      }),
+    const delivery = addParquetDelivery(this, {
+      bucket: props.bucket,
+      key: props.key,
+      catalog: props.catalog,
+      processor: this.validator.function,
+      roleDescription: 'auditlake Firehose: converts audit events to Parquet and writes them to the lake',
+      errorSubfolder: '',
+      bufferSeconds,
+      bufferMiB: 128,
+      ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
+      removalPolicy,
     });
-    const objects = s3.BucketGrants.fromBucket(props.bucket);
-    const deliveryGrants = [LAKE_PREFIXES.auditEvents, LAKE_PREFIXES.ingestErrors].map((prefix) =>
-      // The object permissions Firehose documents for an S3 destination, on its two prefixes only.
-      objects.actionsOnObjectKeys(
-        this.deliveryRole,
-        `${prefix}*`,
-        's3:PutObject',
-        's3:GetObject',
-        's3:AbortMultipartUpload',
-      ),
-    );
-    const bucketGrant = iam.Grant.addToPrincipal({
-      grantee: this.deliveryRole,
-      actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
-      resourceArns: [props.bucket.bucketArn],
-    });
-    const keyGrant = props.key.grant(this.deliveryRole, 'kms:GenerateDataKey', 'kms:Decrypt');
-    const glueGrant = iam.Grant.addToPrincipal({
-      grantee: this.deliveryRole,
-      actions: ['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions'],
-      resourceArns: [
-        props.catalog.catalogArn,
-        props.catalog.databaseArn,
-        ...props.catalog.tableArns(AUDIT_EVENTS_TABLE),
-      ],
-    });
-    const logGrant = this.errorLogGroup.grantWrite(this.deliveryRole);
-    const invokeGrant = iam.Grant.addToPrincipal({
-      grantee: this.deliveryRole,
-      actions: ['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration'],
-      resourceArns: [this.validator.function.functionArn],
-    });
-
-    this.deliveryStream = new firehose.CfnDeliveryStream(this, 'DeliveryStream', {
-      deliveryStreamType: 'DirectPut',
-      deliveryStreamEncryptionConfigurationInput: { keyType: 'AWS_OWNED_CMK' },
-      extendedS3DestinationConfiguration: {
-        bucketArn: props.bucket.bucketArn,
-        roleArn: this.deliveryRole.roleArn,
-        prefix: `${LAKE_PREFIXES.auditEvents}dt=!{partitionKeyFromLambda:dt}/`,
-        errorOutputPrefix: `${LAKE_PREFIXES.ingestErrors}!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/`,
-        fileExtension: '.parquet',
-        // Format conversion needs at least 64 MiB; the interval bounds how late data lands.
-        bufferingHints: { intervalInSeconds: bufferSeconds, sizeInMBs: 128 },
-        compressionFormat: 'UNCOMPRESSED',
-        encryptionConfiguration: { kmsEncryptionConfig: { awskmsKeyArn: props.key.keyArn } },
-        cloudWatchLoggingOptions: {
-          enabled: true,
-          logGroupName: this.errorLogGroup.logGroupName,
-          logStreamName: logStream.logStreamName,
-        },
-        dynamicPartitioningConfiguration: {
-          enabled: true,
-          retryOptions: { durationInSeconds: Duration.minutes(5).toSeconds() },
-        },
-        processingConfiguration: {
-          enabled: true,
-          processors: [
-            {
-              // The validator returns each accepted record's `dt` as its partition key.
-              type: 'Lambda',
-              parameters: [
-                { parameterName: 'LambdaArn', parameterValue: this.validator.function.functionArn },
-                { parameterName: 'BufferSizeInMBs', parameterValue: '1' },
-                { parameterName: 'BufferIntervalInSeconds', parameterValue: '60' },
-                { parameterName: 'NumberOfRetries', parameterValue: '3' },
-              ],
-            },
-          ],
-        },
-        dataFormatConversionConfiguration: {
-          enabled: true,
-          inputFormatConfiguration: {
-            deserializer: { hiveJsonSerDe: { timestampFormats: EVENT_TIME_FORMATS } },
-          },
-          outputFormatConfiguration: { serializer: { parquetSerDe: { compression: 'SNAPPY' } } },
-          schemaConfiguration: {
-            catalogId: stack.account,
-            region: stack.region,
-            databaseName: props.catalog.databaseName,
-            tableName: AUDIT_EVENTS_TABLE,
-            roleArn: this.deliveryRole.roleArn,
-            versionId: 'LATEST',
-          },
-        },
-      },
-    });
-    // Firehose checks its role's permissions, and the Glue table, when the stream is created.
-    for (const grant of [...deliveryGrants, bucketGrant, keyGrant, glueGrant, logGrant, invokeGrant]) {
-      grant.applyBefore(this.deliveryStream);
-    }
-    const auditEvents = props.catalog.tables.get(AUDIT_EVENTS_TABLE);
-    if (auditEvents) this.deliveryStream.addResourceDependency(auditEvents);
-    const deliveryPolicy = this.deliveryRole.node.findChild('DefaultPolicy');
-    acknowledgeWildcardResource(
-      deliveryPolicy,
-      props.bucket.arnForObjects(`${LAKE_PREFIXES.auditEvents}*`),
-      'Firehose writes a new object per buffer under audit_events/dt=<day>/; the day is only known per record.',
-    );
-    acknowledgeWildcardResource(
-      deliveryPolicy,
-      props.bucket.arnForObjects(`${LAKE_PREFIXES.ingestErrors}*`),
-      'Firehose writes records it could not convert under ingest-errors/<error type>/dt=<day>/.',
-    );
+    this.deliveryStream = delivery.deliveryStream;
+    this.deliveryRole = delivery.deliveryRole;
+    this.errorLogGroup = delivery.errorLogGroup;
 
     this.producerPolicy = new iam.ManagedPolicy(this, 'ProducerPolicy', {
       description: 'auditlake: send audit events to the ingestion Firehose stream (nothing else)',

@@ -16,21 +16,18 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
+import type * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { S3_ACTIONS } from '../../lambdas/watchers/cloudtrail-mapping.ts';
-import { EVENT_TIME_FORMATS } from './audit-ingestion.ts';
 import { AuditlakeFunction } from './auditlake-function.ts';
 import type { LakeCatalog } from './lake-catalog.ts';
-import { LAKE_PREFIXES } from './lake-layout.ts';
-import { AUDIT_EVENTS_TABLE } from './lake-tables.ts';
-import { acknowledgeWildcardResource } from './nag.ts';
+import { addParquetDelivery } from './parquet-delivery.ts';
 
 export interface LakeAccessTrailProps {
   /** The lake bucket: its data events are recorded, and the normalized rows are written to it. */
@@ -133,12 +130,6 @@ export class LakeAccessTrail extends Construct {
       includeManagementEvents: false,
     });
 
-    this.errorLogGroup = new logs.LogGroup(this, 'ErrorLogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy,
-    });
-    const logStream = this.errorLogGroup.addStream('S3Delivery');
-
     this.normalizer = new AuditlakeFunction(this, 'Normalizer', {
       entry: props.normalizerEntry,
       projectRoot: props.projectRoot,
@@ -153,115 +144,21 @@ export class LakeAccessTrail extends Construct {
       removalPolicy,
     });
 
-    this.deliveryRole = new iam.Role(this, 'DeliveryRole', {
-      description: 'auditlake Firehose: writes normalized lake-access events to audit_events',
-      assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-      }),
+    const delivery = addParquetDelivery(this, {
+      bucket: props.bucket,
+      key: props.key,
+      catalog: props.catalog,
+      processor: this.normalizer.function,
+      roleDescription: 'auditlake Firehose: writes normalized lake-access events to audit_events',
+      errorSubfolder: 'lake-access/',
+      bufferSeconds,
+      bufferMiB: 64,
+      ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
+      removalPolicy,
     });
-    const objects = s3.BucketGrants.fromBucket(props.bucket);
-    const grants = [
-      ...[LAKE_PREFIXES.auditEvents, LAKE_PREFIXES.ingestErrors].map((prefix) =>
-        objects.actionsOnObjectKeys(
-          this.deliveryRole,
-          `${prefix}*`,
-          's3:PutObject',
-          's3:GetObject',
-          's3:AbortMultipartUpload',
-        ),
-      ),
-      iam.Grant.addToPrincipal({
-        grantee: this.deliveryRole,
-        actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
-        resourceArns: [props.bucket.bucketArn],
-      }),
-      props.key.grant(this.deliveryRole, 'kms:GenerateDataKey', 'kms:Decrypt'),
-      iam.Grant.addToPrincipal({
-        grantee: this.deliveryRole,
-        actions: ['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions'],
-        resourceArns: [
-          props.catalog.catalogArn,
-          props.catalog.databaseArn,
-          ...props.catalog.tableArns(AUDIT_EVENTS_TABLE),
-        ],
-      }),
-      this.errorLogGroup.grantWrite(this.deliveryRole),
-      iam.Grant.addToPrincipal({
-        grantee: this.deliveryRole,
-        actions: ['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration'],
-        resourceArns: [this.normalizer.function.functionArn],
-      }),
-    ];
-
-    this.deliveryStream = new firehose.CfnDeliveryStream(this, 'DeliveryStream', {
-      deliveryStreamType: 'DirectPut',
-      deliveryStreamEncryptionConfigurationInput: { keyType: 'AWS_OWNED_CMK' },
-      extendedS3DestinationConfiguration: {
-        bucketArn: props.bucket.bucketArn,
-        roleArn: this.deliveryRole.roleArn,
-        prefix: `${LAKE_PREFIXES.auditEvents}dt=!{partitionKeyFromLambda:dt}/`,
-        errorOutputPrefix: `${LAKE_PREFIXES.ingestErrors}lake-access/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/`,
-        fileExtension: '.parquet',
-        // Format conversion needs at least 64 MiB; the interval bounds how late the events land.
-        bufferingHints: { intervalInSeconds: bufferSeconds, sizeInMBs: 64 },
-        compressionFormat: 'UNCOMPRESSED',
-        encryptionConfiguration: { kmsEncryptionConfig: { awskmsKeyArn: props.key.keyArn } },
-        cloudWatchLoggingOptions: {
-          enabled: true,
-          logGroupName: this.errorLogGroup.logGroupName,
-          logStreamName: logStream.logStreamName,
-        },
-        dynamicPartitioningConfiguration: {
-          enabled: true,
-          retryOptions: { durationInSeconds: Duration.minutes(5).toSeconds() },
-        },
-        processingConfiguration: {
-          enabled: true,
-          processors: [
-            {
-              // The normalizer returns each mapped record's `dt` as its partition key.
-              type: 'Lambda',
-              parameters: [
-                { parameterName: 'LambdaArn', parameterValue: this.normalizer.function.functionArn },
-                { parameterName: 'BufferSizeInMBs', parameterValue: '1' },
-                { parameterName: 'BufferIntervalInSeconds', parameterValue: '60' },
-                { parameterName: 'NumberOfRetries', parameterValue: '3' },
-              ],
-            },
-          ],
-        },
-        dataFormatConversionConfiguration: {
-          enabled: true,
-          inputFormatConfiguration: {
-            deserializer: { hiveJsonSerDe: { timestampFormats: EVENT_TIME_FORMATS } },
-          },
-          outputFormatConfiguration: { serializer: { parquetSerDe: { compression: 'SNAPPY' } } },
-          schemaConfiguration: {
-            catalogId: stack.account,
-            region: stack.region,
-            databaseName: props.catalog.databaseName,
-            tableName: AUDIT_EVENTS_TABLE,
-            roleArn: this.deliveryRole.roleArn,
-            versionId: 'LATEST',
-          },
-        },
-      },
-    });
-    // Firehose checks its role's permissions, and the Glue table, when the stream is created.
-    for (const grant of grants) grant.applyBefore(this.deliveryStream);
-    const auditEvents = props.catalog.tables.get(AUDIT_EVENTS_TABLE);
-    if (auditEvents) this.deliveryStream.addResourceDependency(auditEvents);
-    const deliveryPolicy = this.deliveryRole.node.findChild('DefaultPolicy');
-    acknowledgeWildcardResource(
-      deliveryPolicy,
-      props.bucket.arnForObjects(`${LAKE_PREFIXES.auditEvents}*`),
-      'Firehose writes a new object per buffer under audit_events/dt=<day>/; the day is only known per record.',
-    );
-    acknowledgeWildcardResource(
-      deliveryPolicy,
-      props.bucket.arnForObjects(`${LAKE_PREFIXES.ingestErrors}*`),
-      'Firehose writes records it could not normalize or convert under ingest-errors/lake-access/<error type>/dt=<day>/.',
-    );
+    this.deliveryStream = delivery.deliveryStream;
+    this.deliveryRole = delivery.deliveryRole;
+    this.errorLogGroup = delivery.errorLogGroup;
 
     const putRole = new iam.Role(this, 'EventsRole', {
       description: 'auditlake EventBridge: puts CloudTrail events about the lake into the lake-access stream',
