@@ -7,33 +7,19 @@
  * The scheduled detector `hourly-export` runs at 03:20 UTC over 00:00-03:00; its 02:00 window
  * flags emp-b.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DetectorRunError } from '../../lambdas/handlers/detector-invocation.ts';
-import { writeTestQueries } from '../aws/detector-setup.ts';
-import { type CapturedOutput, captureOutput } from '../aws/powertools-output.ts';
-import { detectorHarness, findingIdOf } from './detector-harness.ts';
+import { findingIdOf, hour, useDetectorLambda } from './detector-harness.ts';
 import { type AthenaPlan, SUMMARY } from './fake-athena.ts';
 
-const H00 = '2026-03-17T00:00:00.000Z';
-const H01 = '2026-03-17T01:00:00.000Z';
-const H02 = '2026-03-17T02:00:00.000Z';
-const H03 = '2026-03-17T03:00:00.000Z';
-const H04 = '2026-03-17T04:00:00.000Z';
+const H00 = hour(0);
+const H01 = hour(1);
+const H02 = hour(2);
+const H03 = hour(3);
+const H04 = hour(4);
 const EMP_B = findingIdOf('emp-b', H02);
 
-let queries: Awaited<ReturnType<typeof writeTestQueries>>;
-beforeAll(async () => {
-  queries = await writeTestQueries();
-});
-afterAll(() => queries.remove());
-
-const lambda = detectorHarness(() => queries.detectorsDir);
-let output: CapturedOutput;
-beforeEach(() => {
-  lambda.reset();
-  output = captureOutput();
-});
-afterEach(() => output.restore());
+const { lambda, output } = useDetectorLambda();
 
 /** The 02:00 window does `first` on its first `times` queries, then flags emp-b; the rest are quiet. */
 function windowTwoFails(first: AthenaPlan, times = Number.POSITIVE_INFINITY): void {

@@ -3,40 +3,28 @@
  * of a window), re-run, and everything SNS accepted in both runs fed through the ticketing Lambda:
  * at-least-once publishing plus the idempotent ticketing side gives exactly one ticket per finding.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DetectorRunError } from '../../lambdas/handlers/detector-invocation.ts';
-import { writeTestQueries } from '../aws/detector-setup.ts';
-import { type CapturedOutput, captureOutput } from '../aws/powertools-output.ts';
-import { detectorHarness, findingIdOf } from './detector-harness.ts';
+import { findingIdOf, hour, useDetectorLambda } from './detector-harness.ts';
 import { queuedFromTopic, type TicketingHarness, ticketingHarness } from './ticketing-harness.ts';
 
-const H02 = '2026-03-17T02:00:00.000Z';
-const H03 = '2026-03-17T03:00:00.000Z';
+const H02 = hour(2);
+const H03 = hour(3);
 const FLAGGED = ['emp-b', 'emp-x'];
 const IDS = FLAGGED.map((actor) => findingIdOf(actor, H02));
 /** The deployed redrive policy's count (asserted against the construct in ticketing-faults.test.ts). */
 const MAX_RECEIVE_COUNT = 5;
 
-let queries: Awaited<ReturnType<typeof writeTestQueries>>;
 let ticketing: TicketingHarness;
 beforeAll(async () => {
-  queries = await writeTestQueries();
   ticketing = await ticketingHarness();
 });
-afterAll(async () => {
-  await ticketing.close();
-  await queries.remove();
-});
+afterAll(() => ticketing.close());
 
-const lambda = detectorHarness(() => queries.detectorsDir);
-let output: CapturedOutput;
-beforeEach(() => {
-  lambda.reset();
+const { lambda, output } = useDetectorLambda((lambda) => {
   ticketing.reset();
   lambda.athena.plan = (windowStart) => ({ kind: 'succeed', actors: windowStart === H02 ? FLAGGED : [] });
-  output = captureOutput();
 });
-afterEach(() => output.restore());
 
 /**
  * Everything SNS accepted, in one go through the ticketing queue (the hard case: both copies of a

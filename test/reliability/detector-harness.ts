@@ -14,17 +14,66 @@ import {
   SNSClient,
 } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { findingId } from '../../lambdas/core/finding.ts';
 import { AthenaEngine } from '../../lambdas/engines/athena-engine.ts';
 import { createDetectorHandler } from '../../lambdas/handlers/detector-handler.ts';
 import type { InvocationOutcome } from '../../lambdas/handlers/detector-invocation.ts';
 import { createDetectorRuntime, type RuntimeOverrides } from '../../lambdas/handlers/detector-runtime.ts';
-import { testClients, testConfig } from '../aws/detector-setup.ts';
+import { testClients, testConfig, writeTestQueries } from '../aws/detector-setup.ts';
 import { lambdaContext } from '../aws/lambda-context.ts';
+import { type CapturedOutput, captureOutput } from '../aws/powertools-output.ts';
 import { type FakeAthena, fakeAthena } from './fake-athena.ts';
 import { type FakeStateTable, fakeStateTable } from './fake-state-table.ts';
 
 export const DETECTOR = 'hourly-export';
+
+/** The start of hour `h` of the test day, e.g. `hour(2)` is 2026-03-17T02:00:00.000Z. */
+export function hour(h: number): string {
+  return `2026-03-17T${String(h).padStart(2, '0')}:00:00.000Z`;
+}
+
+/**
+ * The hooks every detector-Lambda fault test file needs: the test queries written once, the
+ * harness reset before each test (then `setup`, e.g. the Athena plan), and Powertools output
+ * captured per test. `output` always reads the current test's capture.
+ */
+export function useDetectorLambda(setup: (lambda: DetectorHarness) => void = () => {}): {
+  readonly lambda: DetectorHarness;
+  readonly output: CapturedOutput;
+} {
+  let queries: Awaited<ReturnType<typeof writeTestQueries>> | undefined;
+  beforeAll(async () => {
+    queries = await writeTestQueries();
+  });
+  afterAll(() => queries?.remove());
+  const lambda = detectorHarness(() => {
+    if (!queries) throw new Error('the test queries are written in beforeAll');
+    return queries.detectorsDir;
+  });
+  let current: CapturedOutput | undefined;
+  const capture = () => {
+    if (!current) throw new Error('output is captured during a test only');
+    return current;
+  };
+  beforeEach(() => {
+    lambda.reset();
+    setup(lambda);
+    current = captureOutput();
+  });
+  afterEach(() => current?.restore());
+  const output: CapturedOutput = {
+    get logs() {
+      return capture().logs;
+    },
+    get metrics() {
+      return capture().metrics;
+    },
+    text: () => capture().text(),
+    restore: () => capture().restore(),
+  };
+  return { lambda, output };
+}
 
 /** The id of the finding `hourly-export` raises for `actor` in the hour starting at `windowStart`. */
 export function findingIdOf(actor: string, windowStart: string): string {

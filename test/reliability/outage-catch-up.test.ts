@@ -3,36 +3,21 @@
  * and leaves the watermark where the outage began, and the runs after it process every missed
  * window, oldest first, each exactly once, with the watermark moving one window at a time.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { writeTestQueries } from '../aws/detector-setup.ts';
-import { type CapturedOutput, captureOutput } from '../aws/powertools-output.ts';
-import { detectorHarness, findingIdOf } from './detector-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { findingIdOf, hour, useDetectorLambda } from './detector-harness.ts';
 
 const OUTAGE_RUNS = 5;
-const H03 = '2026-03-17T03:00:00.000Z';
-/** ISO start of the hour `hour` on 2026-03-17. */
-const hour = (h: number) => `2026-03-17T${String(h).padStart(2, '0')}:00:00.000Z`;
+const H03 = hour(3);
 const hours = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => hour(from + i));
 /** Each window flags its own employee, so dedup never hides one. */
 const actorOf = (windowStart: string) => `emp-h${windowStart.slice(11, 13)}`;
 
-let queries: Awaited<ReturnType<typeof writeTestQueries>>;
-beforeAll(async () => {
-  queries = await writeTestQueries();
-});
-afterAll(() => queries.remove());
-
-const lambda = detectorHarness(() => queries.detectorsDir);
-let output: CapturedOutput;
 let athenaDown = false;
-beforeEach(() => {
-  lambda.reset();
+const { lambda, output } = useDetectorLambda((lambda) => {
   athenaDown = false;
   lambda.athena.plan = (windowStart) =>
     athenaDown ? { kind: 'unavailable' } : { kind: 'succeed', actors: [actorOf(windowStart)] };
-  output = captureOutput();
 });
-afterEach(() => output.restore());
 
 /** A healthy run at 03:20 (watermark 03:00), then the outage's hourly runs at 04:20 … 08:20. */
 async function outage(env: Record<string, string> = {}): Promise<void> {

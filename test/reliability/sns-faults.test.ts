@@ -7,32 +7,19 @@
  * The 02:00 window of `hourly-export` flags twelve employees: two PublishBatch calls (10 + 2).
  */
 import type { PublishBatchRequestEntry } from '@aws-sdk/client-sns';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { writeTestQueries } from '../aws/detector-setup.ts';
-import { type CapturedOutput, captureOutput } from '../aws/powertools-output.ts';
-import { detectorHarness, findingIdOf } from './detector-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { findingIdOf, hour, useDetectorLambda } from './detector-harness.ts';
 
-const H02 = '2026-03-17T02:00:00.000Z';
-const H03 = '2026-03-17T03:00:00.000Z';
-const H04 = '2026-03-17T04:00:00.000Z';
+const H02 = hour(2);
+const H03 = hour(3);
+const H04 = hour(4);
 const ACTORS = Array.from({ length: 12 }, (_, i) => `emp-${String(i + 1).padStart(2, '0')}`);
 const IDS = ACTORS.map((actor) => findingIdOf(actor, H02));
 const id = (actor: string) => findingIdOf(actor, H02);
 
-let queries: Awaited<ReturnType<typeof writeTestQueries>>;
-beforeAll(async () => {
-  queries = await writeTestQueries();
-});
-afterAll(() => queries.remove());
-
-const lambda = detectorHarness(() => queries.detectorsDir);
-let output: CapturedOutput;
-beforeEach(() => {
-  lambda.reset();
+const { lambda, output } = useDetectorLambda((lambda) => {
   lambda.athena.plan = (windowStart) => ({ kind: 'succeed', actors: windowStart === H02 ? ACTORS : [] });
-  output = captureOutput();
 });
-afterEach(() => output.restore());
 
 /** How many times SNS accepted each finding id. */
 function deliveries(): Map<string, number> {

@@ -4,32 +4,19 @@
  * that evaluates its conditions. The first invocation is paused inside its first Athena call while
  * the second runs from start to end, so the interleaving is the same on every run.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { InvocationOutcome } from '../../lambdas/handlers/detector-invocation.ts';
-import { writeTestQueries } from '../aws/detector-setup.ts';
-import { type CapturedOutput, captureOutput } from '../aws/powertools-output.ts';
-import { detectorHarness, findingIdOf } from './detector-harness.ts';
+import { findingIdOf, hour, useDetectorLambda } from './detector-harness.ts';
 
-const H00 = '2026-03-17T00:00:00.000Z';
-const H01 = '2026-03-17T01:00:00.000Z';
-const H02 = '2026-03-17T02:00:00.000Z';
-const H03 = '2026-03-17T03:00:00.000Z';
+const H00 = hour(0);
+const H01 = hour(1);
+const H02 = hour(2);
+const H03 = hour(3);
 const EMP_B = findingIdOf('emp-b', H02);
 
-let queries: Awaited<ReturnType<typeof writeTestQueries>>;
-beforeAll(async () => {
-  queries = await writeTestQueries();
-});
-afterAll(() => queries.remove());
-
-const lambda = detectorHarness(() => queries.detectorsDir);
-let output: CapturedOutput;
-beforeEach(() => {
-  lambda.reset();
+const { lambda, output } = useDetectorLambda((lambda) => {
   lambda.athena.plan = (windowStart) => ({ kind: 'succeed', actors: windowStart === H02 ? ['emp-b'] : [] });
-  output = captureOutput();
 });
-afterEach(() => output.restore());
 
 /**
  * Invocation A runs until its Athena call for `pauseAt`; there `meanwhile` runs (typically all of
