@@ -5,7 +5,8 @@
  * which costs nothing, rather than from a query. A day is rebuilt by deleting its objects first:
  * rollups are derived data, the only prefix of the lake the detector may delete in.
  */
-import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { s3Sdk } from '../aws/lazy-sdk.ts';
 import type { QueryEngine } from '../core/ports.ts';
 import type { RollupStore } from '../core/rollup.ts';
 
@@ -33,6 +34,7 @@ export class AthenaRollupStore implements RollupStore {
     const tablePrefix = `${this.prefix}${checkTable(table)}/dt=`;
     let token: string | undefined;
     do {
+      const { ListObjectsV2Command } = await s3Sdk();
       const page = await this.options.s3.send(
         new ListObjectsV2Command({
           Bucket: this.options.bucket,
@@ -64,6 +66,7 @@ export class AthenaRollupStore implements RollupStore {
 
   private async deletePartition(table: string, dt: string): Promise<void> {
     const prefix = `${this.prefix}${table}/dt=${dt}/`;
+    const { DeleteObjectsCommand, ListObjectsV2Command } = await s3Sdk();
     let token: string | undefined;
     do {
       const page = await this.options.s3.send(

@@ -26,6 +26,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { SNS_TOPIC_ARN } from '../aws/arns.ts';
 import { type Env, parseEnv, wholeNumberEnv } from '../aws/env.ts';
 import { parseDuration } from '../core/duration.ts';
 
@@ -47,7 +48,7 @@ const envSchema = z.object({
     .optional(),
   STATE_TABLE_NAME: z.string(),
   DEDUP_TABLE_NAME: z.string().optional(),
-  FINDINGS_TOPIC_ARN: z.string().startsWith('arn:', { error: 'expected an SNS topic ARN' }),
+  FINDINGS_TOPIC_ARN: z.string().regex(SNS_TOPIC_ARN, { error: 'expected an SNS topic ARN' }),
   FINDINGS_BUCKET: z.string(),
   FINDINGS_PREFIX: z.string().regex(/\/$/, { error: "expected a prefix ending in '/'" }).default(''),
   FINDINGS_KMS_KEY_ID: z.string().optional(),

@@ -21,14 +21,11 @@ import {
 import { loadRollupCatalog, type Rollup, type Rollups } from '../core/rollup.ts';
 import { parseSuppressions, SUPPRESSIONS_FILE, type SuppressionEntry } from '../core/suppressions.ts';
 import { AthenaEngine } from '../engines/athena-engine.ts';
-import { AthenaRollupStore } from '../engines/athena-rollup-store.ts';
-import { S3FindingArchive } from '../sinks/s3-finding-archive.ts';
-import { S3FindingHistory } from '../sinks/s3-finding-history.ts';
-import { S3ReportSink, type S3ReportSinkOptions } from '../sinks/s3-report-sink.ts';
-import { SnsSink } from '../sinks/sns-sink.ts';
+import type { S3FindingsLocation } from '../sinks/s3-finding-history.ts';
+import type { S3ReportSink, S3ReportSinkOptions } from '../sinks/s3-report-sink.ts';
 import { SuppressionLogSink } from '../sinks/suppression-log-sink.ts';
 import { type DetectorLease, DynamoDbStateStore } from '../stores/dynamodb-state-store.ts';
-import type { AwsClients } from './aws-clients.ts';
+import { type AwsClients, loadOnce } from './aws-clients.ts';
 import type { DetectorConfig } from './detector-config.ts';
 
 /** What an invocation tells the runtime about itself. */
@@ -98,18 +95,23 @@ export function createDetectorRuntime(
     clock,
   });
   const state = overrides.state ?? store;
-  const location = {
-    client: clients.s3,
-    bucket: config.findings.bucket,
-    prefix: config.findings.prefix,
-    ...(config.findings.kmsKeyId === undefined ? {} : { kmsKeyId: config.findings.kmsKeyId }),
-  };
-  const snsOptions = {
-    client: clients.sns,
+  // The S3 and SNS outputs load their SDK packages when first used (aws-clients.ts says why).
+  const location = loadOnce(
+    async (): Promise<S3FindingsLocation> => ({
+      client: await clients.s3(),
+      bucket: config.findings.bucket,
+      prefix: config.findings.prefix,
+      ...(config.findings.kmsKeyId === undefined ? {} : { kmsKeyId: config.findings.kmsKeyId }),
+    }),
+  );
+  const snsOptions = async () => ({
+    client: await clients.sns(),
     topicArn: config.findings.topicArn,
     ...(config.region === undefined ? {} : { consoleRegion: config.region }),
-  };
-  new SnsSink(snsOptions); // checks the topic ARN now, not at the first finding
+  });
+  const archive = loadOnce(
+    async () => new (await import('../sinks/s3-finding-archive.ts')).S3FindingArchive(await location()),
+  );
   let bundle: Promise<DetectorBundle> | undefined;
   return {
     config,
@@ -140,27 +142,54 @@ export function createDetectorRuntime(
       ((engine, catalog) => {
         if (!config.rollups) return undefined;
         const { bucket, prefix } = config.rollups;
-        return { catalog, store: new AthenaRollupStore({ engine, s3: clients.s3, bucket, prefix }) };
+        const store = loadOnce(async () => {
+          const { AthenaRollupStore } = await import('../engines/athena-rollup-store.ts');
+          return new AthenaRollupStore({ engine, s3: await clients.s3(), bucket, prefix });
+        });
+        return {
+          catalog,
+          store: {
+            existingPartitions: async (...args) => (await store()).existingPartitions(...args),
+            writePartition: async (...args) => (await store()).writePartition(...args),
+          },
+        };
       }),
     watermarks: state,
     dedup: state,
     lease: overrides.lease ?? (overrides.state ? undefined : store),
     sinks: (reports) => {
-      const report = new S3ReportSink({ ...location, ...reports, clock });
+      let report: S3ReportSink | undefined;
       return [
-        new S3FindingHistory(location),
+        lazySink(
+          's3-history',
+          async () => new (await import('../sinks/s3-finding-history.ts')).S3FindingHistory(await location()),
+        ),
         // Applied suppressions are logged (ids, owner, reason, expiry) so muting is itself visible.
         new SuppressionLogSink((entry) => logger.info('suppression applied', { ...entry })),
-        report,
-        new SnsSink({ ...snsOptions, report: (finding) => report.status(finding) }),
+        lazySink('s3-report', async () => {
+          const { S3ReportSink } = await import('../sinks/s3-report-sink.ts');
+          report = new S3ReportSink({ ...(await location()), ...reports, clock });
+          return report;
+        }),
+        // Publishes after the report sink, which has loaded by then and knows each report's fate.
+        lazySink('sns', async () => {
+          const { SnsSink } = await import('../sinks/sns-sink.ts');
+          return new SnsSink({ ...(await snsOptions()), report: (finding) => report?.status(finding) });
+        }),
       ];
     },
     floodControl: {
       maxFindingsPerWindow: config.findings.maxPerWindow,
-      archive: new S3FindingArchive(location),
+      archive: { write: async (...args) => (await archive()).write(...args) },
     },
     clock,
   };
+}
+
+/** A sink whose module loads on its first publish, which comes only with findings. */
+function lazySink(name: string, load: () => Promise<FindingSink>): FindingSink {
+  const sink = loadOnce(load);
+  return { name, publish: async (findings) => (await sink()).publish(findings) };
 }
 
 async function readBundle(detectorsDir: string): Promise<DetectorBundle> {

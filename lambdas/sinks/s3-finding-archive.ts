@@ -4,7 +4,7 @@
  * depends only on the window, so a retry rewrites the same object and the summary finding keeps
  * pointing at the same place.
  */
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { s3Sdk } from '../aws/lazy-sdk.ts';
 import { compareFindings, type Finding } from '../core/finding.ts';
 import type { FindingArchive } from '../core/flood-control.ts';
 import type { TimeWindow } from '../core/windows.ts';
@@ -16,6 +16,7 @@ export class S3FindingArchive implements FindingArchive {
   async write(detectorId: string, window: TimeWindow, findings: readonly Finding[]): Promise<string> {
     const key = findingsKey(this.location.prefix, 'flooded', detectorId, window.start.toISOString());
     const sorted = [...findings].sort(compareFindings);
+    const { PutObjectCommand } = await s3Sdk();
     await this.location.client.send(new PutObjectCommand(jsonLinesObject(this.location, key, sorted)));
     return `s3://${this.location.bucket}/${key}`;
   }

@@ -6,7 +6,8 @@
  * overwrites its object instead of adding a second copy.
  */
 import { createHash } from 'node:crypto';
-import { PutObjectCommand, type PutObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
+import type { PutObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
+import { s3Sdk } from '../aws/lazy-sdk.ts';
 import type { Finding } from '../core/finding.ts';
 import type { FindingSink } from '../core/ports.ts';
 
@@ -36,6 +37,7 @@ export class S3FindingHistory implements FindingSink {
         first.window_start,
         `-${hash}`,
       );
+      const { PutObjectCommand } = await s3Sdk();
       await this.location.client.send(new PutObjectCommand(jsonLinesObject(this.location, key, batch)));
     }
   }

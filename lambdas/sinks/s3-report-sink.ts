@@ -10,7 +10,7 @@
  * still be alerted, and failing would re-run the window for a chart. The report's code (and its
  * queries) is loaded only when a window has findings, not at cold start.
  */
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { s3Sdk } from '../aws/lazy-sdk.ts';
 import type { ReportStatus } from '../core/alert-message.ts';
 import { type Finding, isAlerting } from '../core/finding.ts';
 import { MANY_ACTORS } from '../core/flood-control.ts';
@@ -68,6 +68,7 @@ export class S3ReportSink implements FindingSink {
         source: `${first.detector_id}, window ${first.window_start} to ${first.window_end}`,
         generatedAt: clock(),
       });
+      const { PutObjectCommand } = await s3Sdk();
       await client.send(
         new PutObjectCommand({
           Bucket: bucket,

@@ -10,12 +10,9 @@
  * finding more than once and must be idempotent on `finding_id` (the ticketing Lambda is).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  type MessageAttributeValue,
-  PublishBatchCommand,
-  type PublishBatchRequestEntry,
-  type SNSClient,
-} from '@aws-sdk/client-sns';
+import type { MessageAttributeValue, PublishBatchRequestEntry, SNSClient } from '@aws-sdk/client-sns';
+import { SNS_TOPIC_ARN } from '../aws/arns.ts';
+import { snsSdk } from '../aws/lazy-sdk.ts';
 import {
   type AlertMessageOptions,
   buildAlertMessage,
@@ -53,7 +50,7 @@ export class SnsSink implements FindingSink {
   private readonly alertOptions: AlertMessageOptions;
 
   constructor(private readonly options: SnsSinkOptions) {
-    if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+(\.fifo)?$/.test(options.topicArn)) {
+    if (!SNS_TOPIC_ARN.test(options.topicArn)) {
       throw new AuditlakeError(`SNS topic ARN "${options.topicArn}" is not a topic ARN`);
     }
     this.fifo = options.topicArn.endsWith('.fifo');
@@ -104,6 +101,7 @@ export class SnsSink implements FindingSink {
     let codes = new Map<string | undefined, string>();
     for (let attempt = 1; attempt <= attempts && pending.length > 0; attempt++) {
       if (attempt > 1) await sleep(backoffMs * 2 ** (attempt - 2));
+      const { PublishBatchCommand } = await snsSdk();
       const output = await this.options.client.send(
         new PublishBatchCommand({
           TopicArn: this.options.topicArn,

@@ -75,6 +75,12 @@ describe('loadDetectorConfig', () => {
     );
   });
 
+  it('rejects a findings topic that is not an SNS topic ARN at the first invocation, not the first finding', () => {
+    expect(() =>
+      loadDetectorConfig({ ...REQUIRED, FINDINGS_TOPIC_ARN: 'arn:aws:sqs:eu-central-1:123456789012:q' }),
+    ).toThrow('environment variable FINDINGS_TOPIC_ARN is invalid: expected an SNS topic ARN');
+  });
+
   it('rejects a findings prefix without its trailing slash', () => {
     expect(() => loadDetectorConfig({ ...REQUIRED, FINDINGS_PREFIX: 'audit' })).toThrow(
       "environment variable FINDINGS_PREFIX is invalid: expected a prefix ending in '/'",

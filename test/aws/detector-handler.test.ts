@@ -116,6 +116,35 @@ function flushedMetrics(): Record<string, unknown> {
 }
 
 describe('detector handler: scheduled runs', () => {
+  it('makes no S3 or SNS client in a run that finds nothing and builds no rollups', async () => {
+    const made: string[] = [];
+    const clients = testClients();
+    const runtime = createDetectorRuntime(
+      testConfig(queries.detectorsDir),
+      {
+        ...clients,
+        s3: () => {
+          made.push('s3');
+          return clients.s3();
+        },
+        sns: () => {
+          made.push('sns');
+          return clients.sns();
+        },
+      },
+      { clock: () => NOW },
+    );
+    athena.on(GetQueryResultsCommand).resolves(resultPage(COLUMNS, []));
+
+    const outcome = await createDetectorHandler(() => runtime)(
+      { detector: 'hourly-export' },
+      lambdaContext(),
+    );
+
+    expect(outcome).toMatchObject({ status: 'ran', report: { windows: 3, published: 0 } });
+    expect(made).toEqual([]);
+  });
+
   it('runs the due windows on Athena, records findings in S3, alerts on SNS, and advances the watermark per window', async () => {
     const outcome = await handler()({ detector: 'hourly-export' }, lambdaContext());
     expect(outcome).toMatchObject({

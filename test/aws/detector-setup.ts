@@ -37,8 +37,8 @@ export function testClients(): AwsClients {
   return {
     athena: new AthenaClient({ region }),
     dynamo: DynamoDBDocumentClient.from(new DynamoDBClient({ region })),
-    sns: new SNSClient({ region }),
-    s3: new S3Client({ region }),
+    sns: async () => new SNSClient({ region }),
+    s3: async () => new S3Client({ region }),
   };
 }
 
