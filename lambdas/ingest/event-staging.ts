@@ -1,7 +1,8 @@
 /**
- * Stages validated events in a DuckDB database file and publishes them to the lake as Parquet.
- * The database lives on disk beside the lake so millions of events spill there instead of
- * filling memory. Publishing dedups in one pass (first occurrence wins, within the batch and
+ * Stages validated events in DuckDB and publishes them to the lake as Parquet. The database and
+ * its spill directory live on disk beside the lake so millions of events spill there instead of
+ * filling memory. JSON Lines files can be staged by DuckDB itself (`stageJsonl`, the fast path),
+ * other events one by one through the appender. Publishing dedups in one pass (first occurrence wins, within the batch and
  * against the partitions already in the lake), writes every partition under the staging
  * directory, and only then moves each finished file into `audit_events/dt=…/` under a new name,
  * never replacing one: readers never see a half-written file.
@@ -22,6 +23,7 @@ import {
   type AuditEvent,
   dtOf,
 } from '../core/audit-event.ts';
+import { acceptedLinesSql, countLines, isPlainFilePath, readLinesSql } from './fast-path.ts';
 
 /** Parquet types: TIMESTAMP_MS writes TIMESTAMP_MILLIS, which Athena reads (MICROS is not safe there). */
 const PARQUET_TYPES: Readonly<Record<AuditColumnType, string>> = {
@@ -44,6 +46,16 @@ export interface PublishResult {
   readonly files: string[];
 }
 
+/** A JSON Lines file staged by the DuckDB fast path. */
+export interface FastStagedFile {
+  /** Events staged from the file by DuckDB. */
+  readonly accepted: number;
+  /** The non-empty lines DuckDB did not accept, in line order, a page at a time, for JavaScript to judge. */
+  readonly fallback: AsyncIterable<readonly { readonly line: number; readonly text: string }[]>;
+}
+
+const FALLBACK_PAGE_ROWS = 10_000;
+
 export class EventStaging {
   private rows = 0;
 
@@ -65,9 +77,14 @@ export class EventStaging {
       await connection.run("SET TimeZone = 'UTC'");
       await connection.run(`SET temp_directory = ${sqlString(join(dir, 'spill'))}`);
       await connection.run(`SET memory_limit = ${sqlString(STAGING_MEMORY_LIMIT)}`);
+      // The fast path numbers lines by the order DuckDB reads them into a table.
+      await connection.run('SET preserve_insertion_order = true');
       const columns = AUDIT_EVENT_COLUMNS.map((column) => `${column.name} ${PARQUET_TYPES[column.type]}`);
-      await connection.run(`CREATE TABLE incoming (seq BIGINT, ${columns.join(', ')}, dt VARCHAR)`);
-      const appender = await connection.createAppender('incoming');
+      // Temporary tables live in memory and spill to temp_directory (also in `dir`), so they stay
+      // bounded without database-file writes (measured: 484k events took 5.2 s to insert into
+      // an on-disk table, 1.1 s into a temporary one).
+      await connection.run(`CREATE TEMP TABLE incoming (seq BIGINT, ${columns.join(', ')}, dt VARCHAR)`);
+      const appender = await connection.createAppender('incoming', 'main', 'temp');
       return new EventStaging(dir, instance, connection, appender);
     } catch (error) {
       instance.closeSync();
@@ -80,9 +97,10 @@ export class EventStaging {
     return this.rows;
   }
 
-  append(event: AuditEvent): void {
+  /** Stages one event; `seq` orders events by input (file, then line) so the first occurrence of an id wins. */
+  append(event: AuditEvent, seq: number): void {
     const appender = this.appender;
-    appender.appendBigInt(BigInt(this.rows));
+    appender.appendBigInt(BigInt(seq));
     for (const column of AUDIT_EVENT_COLUMNS) {
       const value = event[column.name];
       if (value === null) appender.appendNull();
@@ -95,6 +113,73 @@ export class EventStaging {
     appender.endRow();
     this.rows++;
     if (this.rows % FLUSH_EVERY_ROWS === 0) appender.flushSync();
+  }
+
+  /**
+   * Stages the events of a JSON Lines file that DuckDB itself can check (see `fast-path.ts`), with
+   * `seq` = `seqBase` + line number. Undefined when DuckDB cannot read the file line for line
+   * (not UTF-8, a CR, a very long line …): nothing was staged and JavaScript must read it all.
+   */
+  async stageJsonl(
+    path: string,
+    options: { readonly seqBase: number; readonly now: Date; readonly onBytes?: (bytes: number) => void },
+  ): Promise<FastStagedFile | undefined> {
+    if (!isPlainFilePath(path)) return undefined;
+    const db = this.connection;
+    await db.run('DROP TABLE IF EXISTS fast_lines; DROP TABLE IF EXISTS fast_fallback');
+    // JavaScript counts the file's lines while DuckDB's threads read them.
+    const counted = countLines(path, options.onBytes);
+    try {
+      await db.run(`CREATE TEMP TABLE fast_lines AS SELECT line FROM ${readLinesSql(path)}`);
+    } catch {
+      // DuckDB refused the file as a whole; the JavaScript reader reports each bad line itself.
+      await counted.catch(() => undefined);
+      return undefined;
+    }
+    try {
+      const read = await db.runAndReadAll('SELECT count(*) FROM fast_lines');
+      if (Number(read.getRowsJS()[0]?.[0] ?? -1) !== (await counted)) return undefined;
+      const names = AUDIT_EVENT_COLUMNS.map((column) => column.name);
+      const values = names.map((name) => (name === 'details' ? 'NULL' : name));
+      // Filter pushdown would inline the parsed fields into the filters below them, parsing
+      // each line once per reference (measured: 8× slower); nothing here needs it.
+      await db.run("SET disabled_optimizers = 'filter_pushdown'");
+      const inserted = await db
+        .runAndReadAll(
+          `INSERT INTO incoming (seq, ${names.join(', ')}, dt)
+           SELECT $2 + n, ${values.join(', ')}, dt FROM (${acceptedLinesSql('fast_lines')})`,
+          [BigInt(options.now.getTime()), BigInt(options.seqBase)],
+        )
+        .finally(() => db.run('RESET disabled_optimizers'));
+      const accepted = Number(inserted.getRowsJS()[0]?.[0] ?? 0);
+      this.rows += accepted;
+      // Every other non-empty line, in line order, for JavaScript to judge.
+      await db.run(
+        `CREATE TEMP TABLE fast_fallback AS
+         SELECT l.n, l.line FROM (SELECT rowid + 1 AS n, line FROM fast_lines WHERE line IS NOT NULL) l
+         ANTI JOIN (SELECT seq - $1 AS n FROM incoming WHERE seq > $1) a ON l.n = a.n
+         ORDER BY l.n`,
+        [BigInt(options.seqBase)],
+      );
+      return { accepted, fallback: this.fallbackPages() };
+    } finally {
+      await db.run('DROP TABLE IF EXISTS fast_lines');
+    }
+  }
+
+  private async *fallbackPages(): AsyncGenerator<{ line: number; text: string }[]> {
+    try {
+      for (let from = 0; ; from += FALLBACK_PAGE_ROWS) {
+        const page = await this.connection.runAndReadAll(
+          `SELECT n, line FROM fast_fallback WHERE rowid >= ${from} AND rowid < ${from + FALLBACK_PAGE_ROWS} ORDER BY n`,
+        );
+        const rows = page.getRowsJS();
+        if (rows.length === 0) return;
+        yield rows.map(([n, line]) => ({ line: Number(n), text: String(line) }));
+      }
+    } finally {
+      await this.connection.run('DROP TABLE IF EXISTS fast_fallback');
+    }
   }
 
   /** Dedups and writes the staged events into `<lakeDir>/audit_events/`; `name` makes file names unique. */
