@@ -15,8 +15,11 @@ import { type Employee, generateOrg, SERVICE_ACCOUNTS, type ServiceAccount } fro
 import { groundTruth, planScenarios, scenarioDay } from './planted-scenarios.ts';
 import { EVALUATION_DAYS, type GroundTruthEntry, type InsiderPlan, type ScenarioSet } from './scenario.ts';
 
-/** Bumped whenever the same seed would produce different data (2: ground truth carries `expected`). */
-export const GENERATOR_VERSION = 'auditlake-demo/2';
+/**
+ * Bumped whenever the same seed would produce different data (2: ground truth carries `expected`;
+ * 3: evaluation lakes add the directory scenarios, demo lakes are unchanged).
+ */
+export const GENERATOR_VERSION = 'auditlake-demo/3';
 
 export interface DemoPlanOptions {
   readonly employees: number;

@@ -9,6 +9,11 @@
 import { employeeDay } from './activity.ts';
 import type { EventDraft } from './demo-event.ts';
 import type { DemoPeriod } from './demo-period.ts';
+import {
+  describeDirectoryScenario,
+  directoryScenarioDay,
+  planDirectoryScenarios,
+} from './directory-scenarios.ts';
 import { demoInsiderDay, describeDemoInsider, planDemoInsiders } from './insiders.ts';
 import { describeLookAlike, lookAlikeDay, planLookAlikes } from './look-alikes.ts';
 import type { Employee } from './org.ts';
@@ -24,7 +29,10 @@ import {
   type ScenarioSet,
 } from './scenario.ts';
 
-/** The cast and their days; the directory comes back with the departing employee on notice. */
+/**
+ * The cast and their days; the directory comes back with the departing employee on notice and,
+ * in the evaluation set, the two leavers terminated on their last day.
+ */
 export function planScenarios(
   org: readonly Employee[],
   period: DemoPeriod,
@@ -37,17 +45,17 @@ export function planScenarios(
   if (set === 'demo') return demo;
   const evaluationRng = createRng(seed, 'evaluation-scenarios');
   const more = casting.withRng(evaluationRng);
+  const quiet = planQuietInsiders(demo.employees, period, evaluationRng, more);
+  const lookAlikes = planLookAlikes(demo.employees, period, evaluationRng, more);
+  // Planned last, from the same stream, so the scenarios above keep their cast and days.
+  const directory = planDirectoryScenarios(demo.employees, period, evaluationRng, more);
   return {
-    employees: demo.employees,
-    insiders: [
-      ...demo.insiders,
-      ...planQuietInsiders(demo.employees, period, evaluationRng, more),
-      ...planLookAlikes(demo.employees, period, evaluationRng, more),
-    ],
+    employees: directory.employees,
+    insiders: [...demo.insiders, ...quiet, ...lookAlikes, ...directory.insiders],
   };
 }
 
-type Family = 'demo' | 'quiet' | 'look-alike';
+type Family = 'demo' | 'quiet' | 'look-alike' | 'directory';
 
 const FAMILY: Readonly<Record<Scenario, Family>> = {
   'bulk-record-access': 'demo',
@@ -58,6 +66,9 @@ const FAMILY: Readonly<Record<Scenario, Family>> = {
   'timezone-traveller': 'look-alike',
   'on-call-engineer': 'look-alike',
   'quarter-end-reporting': 'look-alike',
+  'post-termination-access': 'directory',
+  'hr-record-snooping': 'directory',
+  'last-day-leaver': 'directory',
 };
 
 /** The cast member's events on local `day`: their normal day, changed or added to on scenario days. */
@@ -70,6 +81,8 @@ export function scenarioDay(plan: InsiderPlan, day: number, seed: number): Plann
       return quietInsiderDay(plan, day, seed);
     case 'look-alike':
       return lookAlikeDay(plan, day, seed);
+    case 'directory':
+      return directoryScenarioDay(plan, day, seed);
   }
 }
 
@@ -103,5 +116,7 @@ function describe(plan: InsiderPlan, perDay: readonly (readonly EventDraft[])[],
       return describeQuietInsider(plan, perDay, seed);
     case 'look-alike':
       return describeLookAlike(plan, perDay);
+    case 'directory':
+      return describeDirectoryScenario(plan, perDay);
   }
 }

@@ -3,7 +3,8 @@
  * days, the ground-truth entry, and the small helpers the scenarios build their events with.
  *
  * Two sets: the `demo` set is the three insiders `npm start` shows; the `evaluation` set adds
- * slower insiders and benign look-alikes (people whose unusual-looking activity is legitimate),
+ * slower insiders, benign look-alikes (people whose unusual-looking activity is legitimate) and
+ * scenarios that turn on the directory (leavers, a first reach into another team's system),
  * so `auditlake eval` can measure recall and false alerts, not just "caught the obvious three".
  */
 import { type ActorStamp, CUSTOMER_POPULATION, customerId, draft } from './activity.ts';
@@ -20,6 +21,9 @@ export const EVALUATION_ONLY_SCENARIOS = [
   'timezone-traveller',
   'on-call-engineer',
   'quarter-end-reporting',
+  'post-termination-access',
+  'hr-record-snooping',
+  'last-day-leaver',
 ] as const;
 export const SCENARIOS = [...DEMO_SCENARIOS, ...EVALUATION_ONLY_SCENARIOS] as const;
 export type Scenario = (typeof SCENARIOS)[number];
@@ -40,6 +44,9 @@ export const EXPECTED: Readonly<Record<Scenario, Expected>> = {
   'timezone-traveller': 'no-flag',
   'on-call-engineer': 'no-flag',
   'quarter-end-reporting': 'no-flag',
+  'post-termination-access': 'flag',
+  'hr-record-snooping': 'flag',
+  'last-day-leaver': 'no-flag',
 };
 
 /** The evaluation scenarios act over this many last days; detectors are run over all of them. */

@@ -18,10 +18,14 @@ export function worksOn(employee: Employee, day: number): boolean {
   return employee.work_days.includes(isoWeekday(day)) && isEmployedOn(employee, day);
 }
 
+/**
+ * From the hire date through the termination date: the directory's termination_date is the last
+ * working day, as the detectors read it. A leaver without a date is gone for the whole period.
+ */
 export function isEmployedOn(employee: Employee, day: number): boolean {
-  if (employee.employment_status === 'terminated') return false;
+  if (employee.employment_status === 'terminated' && employee.termination_date === null) return false;
   if (dayNumberOf(employee.hire_date) > day) return false;
-  return employee.termination_date === null || dayNumberOf(employee.termination_date) > day;
+  return employee.termination_date === null || dayNumberOf(employee.termination_date) >= day;
 }
 
 /** The shift starting on local `day`, whether or not it is a work day. */

@@ -53,7 +53,7 @@ describe('the evaluation scenarios (100 employees × 30 days)', () => {
     events = [...generateDemoEvents(plan)];
   });
 
-  it('plants eight scenarios on eight different people, labelled flag or no-flag', () => {
+  it('plants eleven scenarios on eleven different people, labelled flag or no-flag', () => {
     expect(plan.groundTruth.map((t) => [t.scenario, t.expected])).toEqual([
       ['bulk-record-access', 'flag'],
       ['off-hours-export', 'flag'],
@@ -63,8 +63,11 @@ describe('the evaluation scenarios (100 employees × 30 days)', () => {
       ['timezone-traveller', 'no-flag'],
       ['on-call-engineer', 'no-flag'],
       ['quarter-end-reporting', 'no-flag'],
+      ['post-termination-access', 'flag'],
+      ['hr-record-snooping', 'flag'],
+      ['last-day-leaver', 'no-flag'],
     ]);
-    expect(new Set(plan.groundTruth.map((t) => t.actor_id)).size).toBe(8);
+    expect(new Set(plan.groundTruth.map((t) => t.actor_id)).size).toBe(11);
     expect(plan.period.detectionFromDay).toBe(END_DAY - EVALUATION_DAYS);
   });
 
@@ -167,6 +170,111 @@ describe('the evaluation scenarios (100 employees × 30 days)', () => {
       const day = new Date(localDayOf(at, actor.timezone) * DAY_MS);
       expect(day.getUTCDate()).toBeGreaterThanOrEqual(20);
     }
+  });
+});
+
+describe('the evaluation scenarios that turn on the directory (100 employees × 30 days)', () => {
+  let plan: DemoPlan;
+  let events: DemoEvent[];
+  const truth = (scenario: Scenario): GroundTruthEntry => {
+    const entry = plan.groundTruth.find((t) => t.scenario === scenario);
+    if (!entry) throw new Error(`no ${scenario} in ground truth`);
+    return entry;
+  };
+  const directoryEntry = (scenario: Scenario): Employee =>
+    plan.employees.find((e) => e.employee_id === truth(scenario).actor_id) as Employee;
+  /** The actor's events by their local day (the day the detectors compare termination dates with). */
+  const localDaysOf = (scenario: Scenario) => {
+    const actor = directoryEntry(scenario);
+    return events
+      .filter((e) => e.actor_id === actor.employee_id)
+      .map((e) => ({ event: e, day: localDayOf(Date.parse(e.event_time), actor.timezone) }));
+  };
+  const windowStart = END_DAY - EVALUATION_DAYS;
+
+  beforeAll(() => {
+    plan = planDemo({ ...options, scenarios: 'evaluation' });
+    events = [...generateDemoEvents(plan)];
+  });
+
+  it('lists both leavers as terminated on a last day inside the window, and changes nobody else', () => {
+    const before = planDemo(options).employees;
+    const changed = plan.employees.filter((e, i) => JSON.stringify(e) !== JSON.stringify(before[i]));
+    expect(changed.map((e) => e.employee_id).sort()).toEqual(
+      [truth('post-termination-access').actor_id, truth('last-day-leaver').actor_id].sort(),
+    );
+    for (const leaver of changed) {
+      expect(leaver.employment_status).toBe('terminated');
+      const lastDay = dayNumberOf(leaver.termination_date ?? '');
+      expect(lastDay).toBeGreaterThanOrEqual(windowStart);
+      expect(lastDay).toBeLessThan(END_DAY);
+    }
+  });
+
+  it('has the token leaver work until their last day, then only the token acts, from outside the company, reading and exporting', () => {
+    const leaver = directoryEntry('post-termination-access');
+    const lastDay = dayNumberOf(leaver.termination_date ?? '');
+    const byDay = localDaysOf('post-termination-access');
+    const working = byDay.filter(({ day }) => day <= lastDay);
+    const after = byDay.filter(({ day }) => day > lastDay).map(({ event }) => event);
+    expect(working.filter(({ day }) => day >= lastDay - 7).length).toBeGreaterThan(20);
+    expect(
+      new Set(after.map((e) => formatDay(localDayOf(Date.parse(e.event_time), leaver.timezone)))).size,
+    ).toBe(3);
+    expect(
+      after.every((e) => e.source_ip?.startsWith('198.51.100.') && e.device_id !== leaver.device_id),
+    ).toBe(true);
+    expect(after.some((e) => e.action === 'export' && e.record_count >= 1_000)).toBe(true);
+    expect(after.filter((e) => e.action === 'read').length).toBeGreaterThan(0);
+    const { from, to } = truth('post-termination-access');
+    expect(after.map((e) => e.event_time)).toEqual(
+      after.map((e) => e.event_time).filter((t) => t >= from && t <= to),
+    );
+    expect(from >= new Date((END_DAY - 7) * DAY_MS).toISOString()).toBe(true);
+  });
+
+  it('has the snooper reach HR systems for the first time in the period, after weeks of normal work', () => {
+    const snooper = directoryEntry('hr-record-snooping');
+    const { from } = truth('hr-record-snooping');
+    const sensitive = (e: DemoEvent) =>
+      (e.resource_type === 'employee_record' && e.source_system === 'hris') ||
+      (e.resource_type === 'file' && e.source_system === 'hr-share');
+    const mine = localDaysOf('hr-record-snooping');
+    const before = mine.filter(({ event }) => event.event_time < from);
+    const during = mine.filter(({ event }) => event.event_time >= from).map(({ event }) => event);
+    expect(new Set(before.map(({ day }) => day)).size).toBeGreaterThanOrEqual(14);
+    expect(before.some(({ event }) => sensitive(event))).toBe(false);
+    expect(during.filter((e) => sensitive(e) && e.justification_id === null).length).toBeGreaterThanOrEqual(
+      15,
+    );
+    // Nobody in their department uses these systems: the first use is the whole department's first.
+    const department = new Set(
+      plan.employees.filter((e) => e.department === snooper.department).map((e) => e.employee_id),
+    );
+    const colleagues = events.filter(
+      (e) => department.has(e.actor_id) && e.actor_id !== snooper.employee_id && sensitive(e),
+    );
+    expect(colleagues).toEqual([]);
+    for (const e of during.filter(sensitive)) {
+      const hour = localHour(Date.parse(e.event_time), snooper.timezone);
+      expect(hour).toBeGreaterThanOrEqual(snooper.work_start_hour);
+      expect(hour).toBeLessThan(snooper.work_end_hour);
+    }
+  });
+
+  it('has the last-day leaver work through their last local day, past UTC midnight, and never after it', () => {
+    const leaver = directoryEntry('last-day-leaver');
+    expect(leaver.timezone).toBe('America/Los_Angeles');
+    const lastDay = dayNumberOf(leaver.termination_date ?? '');
+    const byDay = localDaysOf('last-day-leaver');
+    expect(byDay.every(({ day }) => day <= lastDay)).toBe(true);
+    const onLastDay = byDay.filter(({ day }) => day === lastDay).map(({ event }) => event);
+    expect(onLastDay.length).toBeGreaterThan(10);
+    // The wrap-up after 17:00 in Los Angeles is on the next UTC day: only the local day says it is still the last.
+    expect(onLastDay.some((e) => e.event_time.slice(0, 10) > formatDay(lastDay))).toBe(true);
+    expect(
+      new Set(byDay.filter(({ day }) => day < lastDay).map(({ day }) => day)).size,
+    ).toBeGreaterThanOrEqual(14);
   });
 });
 

@@ -9,8 +9,9 @@ import { type EvalResult, runEvaluation } from '../../lambdas/eval/run-eval.ts';
 /**
  * The evaluation of `npm run eval`, small: 100 employees × 30 days with every detector in
  * queries/detectors, run over the last 7 days (where the demo's three insiders act) to stay
- * well under a minute. It holds the shipped detectors to those three; the other scenarios are
- * measured by `npm run eval` and reported in the README, not asserted here.
+ * well under a minute. It holds the shipped detectors to those three, and the two detectors no
+ * other scenario exercises to the directory scenarios written for them (which also act in the
+ * last 7 days); the other scenarios are measured by `npm run eval` and reported in the README.
  */
 describe('auditlake eval on 100 employees × 30 days, detectors over the last 7', () => {
   let workDir: string;
@@ -42,6 +43,19 @@ describe('auditlake eval on 100 employees × 30 days, detectors over the last 7'
       (DEMO_SCENARIOS as readonly string[]).includes(s.scenario),
     );
     expect(demo.map((s) => [s.scenario, s.flagged])).toEqual(DEMO_SCENARIOS.map((name) => [name, true]));
+  });
+
+  it('flags the leaver’s unrevoked token with activity-after-termination and the HR snooper with first-time-sensitive-access', () => {
+    const byScenario = (name: string) => result.evaluation.scenarios.find((s) => s.scenario === name);
+    expect(byScenario('post-termination-access')?.detectors).toContain('activity-after-termination');
+    expect(byScenario('hr-record-snooping')?.detectors).toContain('first-time-sensitive-access');
+  });
+
+  it('leaves the leaver who worked through their last local day alone', () => {
+    const lastDay = result.evaluation.scenarios.find((s) => s.scenario === 'last-day-leaver');
+    expect(lastDay?.flagged).toBe(false);
+    const onLeaver = result.evaluation.false_positives.filter((f) => f.scenario === 'last-day-leaver');
+    expect(onLeaver).toEqual([]);
   });
 
   it('scores every planted scenario that reaches into the window, and names the rest', () => {
