@@ -112,16 +112,10 @@ export function createDetectorRuntime(
   const archive = loadOnce(
     async () => new (await import('../sinks/s3-finding-archive.ts')).S3FindingArchive(await location()),
   );
-  let bundle: Promise<DetectorBundle> | undefined;
   return {
     config,
-    loadBundle: () => {
-      bundle ??= readBundle(config.detectorsDir).catch((error: unknown) => {
-        bundle = undefined; // a failed read is retried by the next invocation
-        throw error;
-      });
-      return bundle;
-    },
+    // Read once; a failed read is retried by the next invocation.
+    loadBundle: loadOnce(() => readBundle(config.detectorsDir)),
     openEngine:
       overrides.openEngine ??
       (async (invocation) =>

@@ -10,6 +10,7 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
 import { validateStreamRecords } from '../ingest/stream-validation.ts';
+import { serverSideEncryption } from '../sinks/s3-finding-history.ts';
 import type { StreamValidationConfig } from './stream-validation-config.ts';
 
 export interface StreamGateDeps {
@@ -36,9 +37,7 @@ export async function gateStreamBatch(
         Key: quarantineKey,
         Body: result.quarantined.map((entry) => `${JSON.stringify(entry)}\n`).join(''),
         ContentType: 'application/x-ndjson',
-        ...(config.kmsKeyId === undefined
-          ? {}
-          : { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: config.kmsKeyId, BucketKeyEnabled: true }),
+        ...serverSideEncryption(config),
       }),
     );
   }

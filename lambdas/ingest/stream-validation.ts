@@ -68,15 +68,14 @@ export function validateStreamRecords(
   let duplicates = 0;
   for (const record of records) {
     const bytes = Buffer.from(record.data, 'base64');
-    const raw = decodeLenient(bytes);
     const verdict = judge(bytes, options.now);
     if ('event' in verdict && seen.has(verdict.event.event_id)) {
       duplicates++;
-      reject(record, raw, { field: 'event_id', reason: DUPLICATE_REASON });
+      reject(record, bytes, { field: 'event_id', reason: DUPLICATE_REASON });
       continue;
     }
     if (!('event' in verdict)) {
-      reject(record, raw, verdict);
+      reject(record, bytes, verdict);
       continue;
     }
     seen.add(verdict.event.event_id);
@@ -90,7 +89,8 @@ export function validateStreamRecords(
   }
   return { records: out, quarantined, accepted, duplicates, reasons };
 
-  function reject(record: StreamRecordIn, raw: string, problem: { field: string; reason: string }): void {
+  // The raw text is decoded only for the quarantine: accepted records are decoded once, strictly.
+  function reject(record: StreamRecordIn, bytes: Buffer, problem: { field: string; reason: string }): void {
     const kind = reasonKind(problem.reason);
     reasons[kind] = (reasons[kind] ?? 0) + 1;
     quarantined.push({
@@ -101,7 +101,7 @@ export function validateStreamRecords(
           : new Date(record.approximateArrivalTimestamp).toISOString(),
       field: problem.field,
       reason: problem.reason,
-      raw,
+      raw: decodeLenient(bytes),
     });
     out.push({ recordId: record.recordId, result: 'Dropped' });
   }
